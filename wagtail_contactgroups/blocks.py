@@ -1,0 +1,82 @@
+"""StreamField blocks of the condition builder, built from the registry."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.stream_block import StreamBlockValidationError
+
+from . import conf
+from .models.groups import Match
+
+MATCH_CHOICES = [
+    (Match.ANY, _("Any of these conditions")),
+    (Match.ALL, _("All of these conditions")),
+]
+
+
+class ConditionsBlock(blocks.StreamBlock):
+    """The conditions of one condition group: one child block per condition type."""
+
+    def __init__(self, **kwargs):
+        from .conditions.registry import registry
+
+        child_blocks = [
+            (condition.name, condition.get_block()) for condition in registry.all()
+        ]
+        super().__init__(child_blocks, **kwargs)
+
+    class Meta:
+        min_num = 1
+        label = _("Conditions")
+
+
+class ConditionGroupBlock(blocks.StructBlock):
+    """A list of conditions with its own any/all selector."""
+
+    match = blocks.ChoiceBlock(
+        choices=MATCH_CHOICES, default=Match.ALL, label=_("Contacts must match")
+    )
+    conditions = ConditionsBlock()
+
+    class Meta:
+        label = _("Condition group")
+        icon = "list-ul"
+        form_classname = "contactgroups-condition-group"
+
+    def clean(self, value):
+        value = super().clean(value)
+        limit = conf.max_conditions_per_group()
+        if len(value["conditions"]) > limit:
+            raise ValidationError(
+                _(
+                    "A condition group can have at most %(limit)s conditions, not "
+                    "%(count)s. Split it into several condition groups."
+                )
+                % {"limit": limit, "count": len(value["conditions"])}
+            )
+        return value
+
+
+class ConditionGroupsBlock(blocks.StreamBlock):
+    """Top-level block of a contact group's condition."""
+
+    condition_group = ConditionGroupBlock()
+
+    class Meta:
+        label = _("Condition groups")
+
+    def clean(self, value):
+        limit = conf.max_condition_groups()
+        if len(value) > limit:
+            raise StreamBlockValidationError(
+                non_block_errors=[
+                    ValidationError(
+                        _(
+                            "A contact group can have at most %(limit)s condition "
+                            "groups, not %(count)s."
+                        )
+                        % {"limit": limit, "count": len(value)}
+                    )
+                ]
+            )
+        return super().clean(value)

@@ -1,0 +1,1 @@
+"""The membership engine: compile conditions, evaluate contacts, recalculate groups."""

@@ -1,0 +1,152 @@
+"""Receivers that keep membership true when contacts change."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from .conf import auto_update_enabled, get_contact_model
+from .engine.catalogue import clear_catalogue
+from .engine.changes import changed_fields, remember_state
+
+logger = logging.getLogger(__name__)
+
+_pending = threading.local()
+
+
+def queue_contact_update(
+    contact_id: int,
+    fields: set[str] | None,
+    activity_types: set[str] | None = None,
+    using: str = "default",
+) -> None:
+    """Re-evaluate a contact once the current transaction commits.
+
+    Changes to the same contact within one transaction are merged into a
+    single evaluation. ``fields=None`` means every group is evaluated.
+    """
+    if not auto_update_enabled():
+        return
+    queues = getattr(_pending, "queues", None)
+    if queues is None:
+        queues = _pending.queues = {}
+    queue = queues.setdefault(using, {})
+    first = contact_id not in queue
+
+    known_fields, known_types = queue.get(contact_id, (set(), set()))
+    if fields is None or known_fields is None:
+        known_fields = None
+    else:
+        known_fields = known_fields | fields
+    queue[contact_id] = (known_fields, known_types | (activity_types or set()))
+
+    if first:
+        # Runs at once when no transaction is open. After a rollback Django
+        # drops the callback; the entry then waits for the next commit, and
+        # evaluating it again is harmless.
+        transaction.on_commit(lambda: _flush(using), using=using, robust=True)
+
+
+def _flush(using: str) -> None:
+    from .engine.evaluate import update_contacts
+
+    queue = _pending.queues.pop(using, {})
+    if not queue:
+        return
+    batches: dict = {}
+    for contact_id, (fields, types) in queue.items():
+        key = (None if fields is None else frozenset(fields), frozenset(types))
+        batches.setdefault(key, []).append(contact_id)
+    for (fields, types), contact_ids in batches.items():
+        try:
+            update_contacts(
+                contact_ids,
+                changed_fields=None if fields is None else set(fields),
+                activity_types=set(types),
+                using=using,
+            )
+        except Exception:
+            # The contact itself is saved; its memberships stay as they were
+            # until its next save or the group's next recalculation.
+            logger.exception(
+                "Updating the contact group memberships of contacts %s failed",
+                contact_ids,
+            )
+
+
+def contact_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    fields = None if created else changed_fields(instance, update_fields)
+    remember_state(instance)
+    if fields is not None and not fields:
+        return
+    queue_contact_update(instance.pk, fields, using=kwargs.get("using") or "default")
+
+
+def tags_changed(sender, instance, action, reverse, **kwargs):
+    contact_model = get_contact_model()
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse or not isinstance(instance, contact_model):
+        return
+    queue_contact_update(instance.pk, {"tags"}, using=kwargs.get("using") or "default")
+
+
+def contact_deleting(sender, instance, using, **kwargs):
+    """Remember the deleted contact's groups so their counts can be lowered."""
+    from .models import ContactGroupMembership
+
+    instance._contactgroups_group_ids = list(
+        ContactGroupMembership.objects.using(using)
+        .filter(contact_id=instance.pk)
+        .values_list("group_id", flat=True)
+    )
+
+
+def contact_deleted(sender, instance, using, **kwargs):
+    from .models import ContactGroup
+    from .signals import send_membership_changed
+
+    group_ids = getattr(instance, "_contactgroups_group_ids", [])
+    if not group_ids:
+        return
+    ContactGroup.objects.using(using).filter(pk__in=group_ids).update(
+        member_count=Greatest(F("member_count") - 1, 0)
+    )
+    contact_id = instance.pk
+
+    def send():
+        for group_id in group_ids:
+            send_membership_changed(group_id, [], [contact_id], source="contact")
+
+    transaction.on_commit(send, using=using)
+
+
+def group_changed(sender, **kwargs):
+    clear_catalogue()
+
+
+def connect() -> None:
+    """Connect the receivers to the contact model in use."""
+    from .models import ContactGroup
+
+    contact_model = get_contact_model()
+    post_save.connect(contact_saved, sender=contact_model, dispatch_uid="cg_saved")
+    pre_delete.connect(
+        contact_deleting, sender=contact_model, dispatch_uid="cg_deleting"
+    )
+    post_delete.connect(
+        contact_deleted, sender=contact_model, dispatch_uid="cg_deleted"
+    )
+    through = contact_model._meta.get_field("tags").remote_field.through
+    m2m_changed.connect(tags_changed, sender=through, dispatch_uid="cg_tags")
+    post_save.connect(group_changed, sender=ContactGroup, dispatch_uid="cg_group_save")
+    post_delete.connect(
+        group_changed, sender=ContactGroup, dispatch_uid="cg_group_delete"
+    )

@@ -1,0 +1,20 @@
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from .conditions.fields import ContactFieldCondition, EmailDomainCondition
+from .conditions.membership import GroupMembershipCondition
+from .conditions.tags import TagsCondition
+from .viewsets import ContactsViewSetGroup
+
+
+@hooks.register("register_contact_condition")
+def register_builtin_conditions():
+    return [
+        ContactFieldCondition(),
+        EmailDomainCondition(),
+        TagsCondition(),
+        GroupMembershipCondition(),
+    ]
+
+
+register_snippet(ContactsViewSetGroup)
