@@ -1,6 +1,7 @@
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from .activities import BUILTIN_ACTIVITY_TYPES
 from .conditions.fields import ContactFieldCondition, EmailDomainCondition
 from .conditions.membership import GroupMembershipCondition
 from .conditions.tags import TagsCondition
@@ -15,6 +16,11 @@ def register_builtin_conditions():
         TagsCondition(),
         GroupMembershipCondition(),
     ]
+
+
+@hooks.register("register_contact_activity_type")
+def register_builtin_activity_types():
+    return BUILTIN_ACTIVITY_TYPES
 
 
 register_snippet(ContactsViewSetGroup)
