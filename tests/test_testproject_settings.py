@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 
 from testproject.settings.base import PROJECT_DIR, database_settings
@@ -59,3 +60,10 @@ def test_q_cluster_timeout_below_retry(settings):
 def test_wagtail_external_calls_disabled(settings):
     assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
     assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
+
+
+def test_email_kept_in_outbox():
+    mail.send_mail("Welcome", "Hello", "site@example.com", ["ada@example.com"])
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ada@example.com"]

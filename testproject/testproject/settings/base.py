@@ -9,6 +9,7 @@ details come from ``CONTACTGROUPS_PG_NAME``, ``CONTACTGROUPS_PG_USER``,
 import os
 from pathlib import Path
 
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 # The folder that contains manage.py.
@@ -48,6 +49,12 @@ def database_settings(vendor):
 
 
 DATABASES = {"default": database_settings(DATABASE_VENDOR)}
+
+
+# Django 6.1 deprecates EMAIL_BACKEND in favour of MAILERS, so the dev and test
+# settings pick one of the two by version.
+USE_MAILERS_SETTING = django.VERSION >= (6, 1)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -77,8 +84,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
 ]
 
-# Wagtail's database search backend uses PostgreSQL full-text search when
-# django.contrib.postgres is installed; Django 6.1 checks fail without it there.
+# Wagtail's search index declares a GinIndex on PostgreSQL. Since Django 6.1
+# the system checks reject that (postgres.E005) unless this app is installed.
 if DATABASE_VENDOR == "postgres":
     INSTALLED_APPS.append("django.contrib.postgres")
 
