@@ -130,8 +130,8 @@ class AbstractContact(index.Indexed, models.Model):
         return self.merged_into_id is not None
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
         from ..engine.changes import remember_state
 
         remember_state(instance)
