@@ -107,7 +107,8 @@ class ContactGroup(RevisionMixin, index.Indexed, models.Model):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._saved_condition_key = self.condition_key() if self.pk else None
+        loaded = "conditions" in self.__dict__ and "match" in self.__dict__
+        self._saved_condition_key = self.condition_key() if self.pk and loaded else None
 
     def save(self, *args, **kwargs):
         from ..engine.dependencies import collect_dependencies
@@ -137,6 +138,12 @@ class ContactGroup(RevisionMixin, index.Indexed, models.Model):
 
     @property
     def condition_changed(self) -> bool:
+        if self._saved_condition_key is None and not self._state.adding:
+            if "conditions" not in self.__dict__:
+                return False
+            # Loaded without its condition: compare with the stored one.
+            stored = type(self)._base_manager.using(self._state.db).get(pk=self.pk)
+            self._saved_condition_key = stored.condition_key()
         return self._saved_condition_key != self.condition_key()
 
     @property
