@@ -33,6 +33,7 @@ class ContactViewSet(SnippetViewSet):
     list_display = ["__str__", "company", "country", "subscribed", "created_at"]
     list_filter = ["subscribed", "country"]
     search_fields = ["first_name", "last_name", "email", "company"]
+    search_backend_name = None
     panels = [
         MultiFieldPanel(
             [

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
-from wagtail.search import index
 
 
 class ContactQuerySet(models.QuerySet):
@@ -61,7 +60,7 @@ class Gender(models.TextChoices):
     DIVERSE = "diverse", _("Diverse")
 
 
-class AbstractContact(index.Indexed, models.Model):
+class AbstractContact(models.Model):
     """Base class for contact models; subclass it to add site-specific fields."""
 
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
@@ -95,18 +94,11 @@ class AbstractContact(index.Indexed, models.Model):
 
     objects = ContactQuerySet.as_manager()
 
-    search_fields = [
-        index.SearchField("first_name"),
-        index.SearchField("last_name"),
-        index.SearchField("email"),
-        index.SearchField("company"),
-        index.AutocompleteField("first_name"),
-        index.AutocompleteField("last_name"),
-        index.AutocompleteField("email"),
-        index.FilterField("country"),
-        index.FilterField("subscribed"),
-        index.FilterField("merged_into"),
-    ]
+    # Contacts stay out of Wagtail's search index and reference index: both
+    # would add several queries to every contact save, and the admin searches
+    # contacts with database lookups instead.
+    wagtail_reference_index_ignore = True
+
 
     class Meta:
         abstract = True
