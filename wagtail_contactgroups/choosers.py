@@ -11,7 +11,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, NumberColumn
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
@@ -31,14 +31,9 @@ class ContactGroupColumnsMixin:
     @property
     def title_column(self):
         column = super().title_column
-        return TitleColumn(
-            "name",
-            label=_("Name"),
-            accessor="name",
-            get_url=column.get_url,
-            link_attrs=column.link_attrs,
-            label_prefix=column.label_prefix,
-        )
+        column.label = _("Name")
+        column.accessor = "name"
+        return column
 
     @property
     def columns(self):

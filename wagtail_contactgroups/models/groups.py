@@ -29,6 +29,10 @@ class GroupStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+_CONDITION_FIELDS = {"match", "conditions"}
+_UNKNOWN = object()
+
+
 class ContactGroupQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(schedule_enabled=True)
@@ -107,7 +111,12 @@ class ContactGroup(RevisionMixin, index.Indexed, models.Model):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._saved_condition_key = self.condition_key() if self.pk else None
+        if self.pk and _CONDITION_FIELDS & self.get_deferred_fields():
+            # Reading a deferred field here would load it through a new
+            # instance, whose __init__ would recurse.
+            self._saved_condition_key = _UNKNOWN
+        else:
+            self._saved_condition_key = self.condition_key() if self.pk else None
 
     def save(self, *args, **kwargs):
         from ..engine.dependencies import collect_dependencies
@@ -137,6 +146,9 @@ class ContactGroup(RevisionMixin, index.Indexed, models.Model):
 
     @property
     def condition_changed(self) -> bool:
+        if self._saved_condition_key is _UNKNOWN:
+            # Loaded without its condition: changed only if it was read since.
+            return not _CONDITION_FIELDS <= self.get_deferred_fields()
         return self._saved_condition_key != self.condition_key()
 
     @property
