@@ -15,8 +15,8 @@ def tag_group(name, tag):
 def build_audience():
     """Return ``(groups, contacts)``: groups A, B, C and contacts by name.
 
-    ``ab`` is in A and B, ``a`` in A, ``b`` in B, ``ac`` in A and C,
-    ``none`` in no group; every contact is subscribed except ``b``.
+    ``ab`` is in A and B, ``a`` in A, ``b`` in B, ``ac`` in A and C, and
+    ``none`` in no group. Every contact is subscribed except ``b``.
     """
     contacts = {
         "a": make_contact(email="a@example.com", subscribed=True, tags=["a"]),

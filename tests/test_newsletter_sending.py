@@ -145,7 +145,7 @@ def test_everyone_option_reaches_all_subscribed(audience):
     assert recipients_of(mail.outbox) == ["none@example.com"]
 
 
-def test_no_groups_refused_before_queueing(audience):
+def test_no_groups_rejected_before_queueing(audience):
     newsletter = make_newsletter()
     with pytest.raises(RecipientSelectionError):
         queue_newsletter(newsletter)

@@ -26,7 +26,7 @@ __all__ = ["ContactGroupFilter", "ContactGroupFilterSetMixin", "GroupMode"]
 
 
 class GroupMode(enum.Enum):
-    """How the chosen groups combine."""
+    """The way the chosen groups combine: any, all or none of them."""
 
     ANY = "any"
     ALL = "all"

@@ -105,7 +105,7 @@ def in_no_groups_q(groups, contact_path: str = "pk") -> Q:
 
 @dataclass(frozen=True)
 class GroupSelection:
-    """Who receives something: groups to include and exclude, or everyone.
+    """A recipient selection: groups to include and exclude, or everyone.
 
     ``any_of`` and ``all_of`` both apply when both are given. An empty
     selection is invalid: choosing every contact takes ``everyone=True``.

@@ -1,4 +1,4 @@
-"""The newsletter edit form: refuses a recipient selection that is empty."""
+"""The newsletter edit form, which rejects an empty recipient selection."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm

@@ -35,7 +35,7 @@ def read_token(token: str) -> tuple[int, str]:
 
 
 def is_web_url(url: str) -> bool:
-    """Whether ``url`` is an absolute http or https address."""
+    """Return whether ``url`` is an absolute http or https address."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 

@@ -51,7 +51,7 @@ def _current_contact(contact):
 @never_cache
 @require_GET
 def track_open(request, token: str) -> HttpResponse:
-    """Record an ``email_opened`` activity and answer with a 1×1 image."""
+    """Record an ``email_opened`` activity and return a 1×1 image."""
     delivery, _url = _delivery(token)
     record_activity(
         _current_contact(delivery.contact),
@@ -72,7 +72,7 @@ def track_click(request, token: str) -> HttpResponse:
     """
     delivery, url = _delivery(token)
     if not is_web_url(url) or url not in newsletter_links(delivery.newsletter):
-        logger.warning("Refused click redirect of delivery %s to %r", delivery.pk, url)
+        logger.warning("Rejected click redirect of delivery %s to %r", delivery.pk, url)
         return HttpResponseBadRequest(
             _("This link does not lead to an address in the newsletter.")
         )
