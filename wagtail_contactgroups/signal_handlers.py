@@ -36,7 +36,6 @@ def queue_contact_update(
     if queues is None:
         queues = _pending.queues = {}
     queue = queues.setdefault(using, {})
-    first = contact_id not in queue
 
     known_fields, known_types = queue.get(contact_id, (set(), set()))
     if fields is None or known_fields is None:
@@ -45,11 +44,11 @@ def queue_contact_update(
         known_fields = known_fields | fields
     queue[contact_id] = (known_fields, known_types | (activity_types or set()))
 
-    if first:
-        # Runs at once when no transaction is open. After a rollback Django
-        # drops the callback; the entry then waits for the next commit, and
-        # evaluating it again is harmless.
-        transaction.on_commit(lambda: _flush(using), using=using, robust=True)
+    # Registered on every call: after a rollback Django drops the callback
+    # but the queued entry stays, and a later save of the same contact must
+    # still schedule a flush. Flushing an already empty queue costs nothing.
+    # Without an open transaction the callback runs at once.
+    transaction.on_commit(lambda: _flush(using), using=using, robust=True)
 
 
 def _flush(using: str) -> None:

@@ -2,6 +2,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from .activities import BUILTIN_ACTIVITY_TYPES
+from .choosers import contact_group_chooser_viewset
 from .conditions.fields import ContactFieldCondition, EmailDomainCondition
 from .conditions.membership import GroupMembershipCondition
 from .conditions.tags import TagsCondition
@@ -24,3 +25,8 @@ def register_builtin_activity_types():
 
 
 register_snippet(ContactsViewSetGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_contact_group_chooser():
+    return contact_group_chooser_viewset

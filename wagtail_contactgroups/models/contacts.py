@@ -1,57 +1,55 @@
 """The contact model: an abstract base and the default concrete model."""
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
+from ..selection import (
+    GroupSelection,
+    active_q,
+    in_all_groups_q,
+    in_any_groups_q,
+    in_no_groups_q,
+)
+
 
 class ContactQuerySet(models.QuerySet):
-    """Queryset of contacts with selections by contact group."""
+    """Queryset of contacts with selections by contact group.
+
+    Every selection excludes merged contacts and chains with the others:
+    ``in_any_groups([a, b]).in_no_groups([c])`` is "in a or b, but not in c".
+    """
 
     def active(self) -> "ContactQuerySet":
         """Contacts that are not merged into another contact."""
-        return self.filter(merged_into__isnull=True)
-
-    def _membership_exists(self, group_ids):
-        from .membership import ContactGroupMembership
-
-        return Exists(
-            ContactGroupMembership.objects.filter(
-                contact_id=OuterRef("pk"), group_id__in=group_ids
-            )
-        )
+        return self.filter(active_q())
 
     def in_any_groups(self, groups) -> "ContactQuerySet":
         """Active contacts that are members of at least one of ``groups``."""
-        group_ids = _group_ids(groups)
-        return self.active().filter(self._membership_exists(group_ids))
+        return self.active().filter(in_any_groups_q(groups))
 
     def in_all_groups(self, groups) -> "ContactQuerySet":
         """Active contacts that are members of every one of ``groups``."""
-        group_ids = _group_ids(groups)
-        if not group_ids:
-            return self.none()
-        condition = Q()
-        for group_id in group_ids:
-            condition &= Q(self._membership_exists([group_id]))
-        return self.active().filter(condition)
+        return self.active().filter(in_all_groups_q(groups))
 
     def in_no_groups(self, groups) -> "ContactQuerySet":
         """Active contacts that are members of none of ``groups``."""
-        group_ids = _group_ids(groups)
-        return self.active().exclude(self._membership_exists(group_ids))
+        return self.filter(in_no_groups_q(groups))
 
+    def select_recipients(
+        self, any_of=None, all_of=None, none_of=None, everyone: bool = False
+    ) -> "ContactQuerySet":
+        """Active contacts chosen by group; see ``GroupSelection``.
 
-def _group_ids(groups) -> list[int]:
-    ids = []
-    for group in groups:
-        group_id = getattr(group, "pk", group)
-        if group_id not in ids:
-            ids.append(int(group_id))
-    return ids
+        Raises ``RecipientSelectionError`` when no group is chosen to include
+        and ``everyone`` is not set: an empty selection never means everyone.
+        """
+        selection = GroupSelection.build(
+            any_of=any_of, all_of=all_of, none_of=none_of, everyone=everyone
+        )
+        return self.filter(selection.get_q())
 
 
 class Gender(models.TextChoices):
@@ -98,7 +96,6 @@ class AbstractContact(models.Model):
     # would add several queries to every contact save, and the admin searches
     # contacts with database lookups instead.
     wagtail_reference_index_ignore = True
-
 
     class Meta:
         abstract = True

@@ -60,6 +60,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 INSTALLED_APPS = [
     "home",
     "crm",
+    "newsletter",
     "wagtail_contactgroups",
     "wagtail.contrib.forms",
     "wagtail.contrib.settings",
