@@ -126,10 +126,10 @@ def test_editing_time_moves_schedule():
 
 @pytest.mark.django_db
 def test_sync_command_rebuilds_idempotently(capsys):
-    kept = make_group("Kept", GERMAN, schedule_enabled=True)
+    present = make_group("Present", GERMAN, schedule_enabled=True)
     lost = make_group("Lost", GERMAN, schedule_enabled=True)
     group_schedules(lost).delete()
-    Schedule.objects.create(name=schedule_name(kept.pk), func=SCHEDULE_FUNC)
+    Schedule.objects.create(name=schedule_name(present.pk), func=SCHEDULE_FUNC)
     Schedule.objects.create(name=schedule_name(9999), func=SCHEDULE_FUNC)
     ContactGroup.objects.filter(pk=lost.pk).update(scheduled_time=None)
 
@@ -138,10 +138,11 @@ def test_sync_command_rebuilds_idempotently(capsys):
     call_command("sync_contact_group_schedules")
     second = capsys.readouterr().out
 
-    assert "1 created" in first and "2 deleted" in first
+    assert "1 created" in first
+    assert "2 deleted" in first
     assert "0 created, 0 updated, 0 deleted, 2 unchanged" in second
     assert group_schedules().count() == 2
-    assert group_schedules(kept).count() == group_schedules(lost).count() == 1
+    assert group_schedules(present).count() == group_schedules(lost).count() == 1
     assert ContactGroup.objects.get(pk=lost.pk).scheduled_time is not None
 
 
@@ -169,7 +170,7 @@ def test_next_run_repeated_hour_runs_first():
         (local(2026, 10, 23, 12, 1), 4, time(2, 30)),
     ],
 )
-def test_scheduler_runs_once_a_day_across_dst(sync_tasks, settings, start, days, slot):
+def test_scheduler_runs_once_daily_across_dst(sync_tasks, settings, start, days, slot):
     settings.TIME_ZONE = "Europe/Berlin"
     with clock(start) as now:
         group = make_group("Nightly", GERMAN, schedule_enabled=True)
@@ -186,7 +187,8 @@ def test_scheduler_runs_once_a_day_across_dst(sync_tasks, settings, start, days,
         Success.objects.filter(func=SCHEDULE_FUNC).values_list("started", flat=True)
     )
     days_run = Counter(timezone.localtime(run, BERLIN).date() for run in runs)
-    assert len(runs) == days and set(days_run.values()) == {1}
+    assert len(runs) == days
+    assert set(days_run.values()) == {1}
     for run in runs:
         day = timezone.localtime(run, BERLIN).date()
         shifted = slot.hour == 2 and day == SPRING_FORWARD

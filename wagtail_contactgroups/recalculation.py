@@ -28,7 +28,7 @@ IDLE = (GroupStatus.UP_TO_DATE, GroupStatus.NEEDS_RECALCULATION, GroupStatus.FAI
 
 
 class RequestOutcome(StrEnum):
-    """What :func:`request_recalculation` did with a request."""
+    """Result of a :func:`request_recalculation` call."""
 
     QUEUED = "queued"
     ALREADY_QUEUED = "already_queued"
@@ -79,7 +79,7 @@ def request_recalculation(group, user=None) -> RequestOutcome:
             return RequestOutcome.ALREADY_QUEUED
         if not rows.exists():
             raise ContactGroup.DoesNotExist(
-                f"Contact group {group.pk} does not exist; it may have been deleted."
+                f"Contact group {group.pk} not found; it may have been deleted."
             )
     # The status moved between the statements above three times in a row.
     return RequestOutcome.ALREADY_QUEUED

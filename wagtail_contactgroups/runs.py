@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class RunReport:
-    """What one task did, returned as the django-q2 task result."""
+    """Summary of one task's work, returned as the django-q2 task result."""
 
     group_id: int
     task_id: str
@@ -110,7 +110,7 @@ def _run_one(group_id: int, using: str, task_id: str, report: RunReport) -> bool
     except TimeoutException:
         _fail(group_id, using, gettext("The recalculation ran out of time."))
         logger.error(
-            "Contact group %s: task %s hit the Q_CLUSTER timeout", group_id, task_id
+            "Contact group %s: task %s timed out (Q_CLUSTER timeout)", group_id, task_id
         )
         raise
     except Exception as error:

@@ -5,8 +5,8 @@ and 06:00 in ``TIME_ZONE`` and exactly one django-q2 ``Schedule`` named after
 the group. django-q2 moves a daily schedule on by 24 hours and corrects for
 the clock change, which on a spring-forward day moves a run at 02:30 to 01:30
 for good. So every save of one of these schedules sets ``next_run`` from the
-group's local time here instead: a time in the skipped hour runs once, an hour
-later by the clock; a time in the repeated autumn hour runs once, at its first
+group's local time here instead. A time in the skipped hour runs once, an hour
+later by the clock. A time in the repeated autumn hour runs once, at its first
 occurrence.
 """
 
@@ -54,15 +54,15 @@ def choose_time(exclude_id: int | None = None, using: str = "default") -> time:
     While one of the 48 slots is free, no two scheduled groups share a slot;
     after that the groups are spread evenly over the slots.
     """
-    taken = Counter(
+    used_slots = Counter(
         slot_of(value)
         for value in ContactGroup.objects.using(using)
         .filter(schedule_enabled=True, scheduled_time__isnull=False)
         .exclude(pk=exclude_id)
         .values_list("scheduled_time", flat=True)
     )
-    fewest = min(taken.get(slot, 0) for slot in range(SLOT_COUNT))
-    free = [slot for slot in range(SLOT_COUNT) if taken.get(slot, 0) == fewest]
+    fewest = min(used_slots.get(slot, 0) for slot in range(SLOT_COUNT))
+    free = [slot for slot in range(SLOT_COUNT) if used_slots.get(slot, 0) == fewest]
     minutes = random.choice(free) * SLOT_MINUTES + random.randrange(SLOT_MINUTES)
     start = datetime.combine(date.min, WINDOW_START)
     return (start + timedelta(minutes=minutes)).time()
@@ -126,12 +126,12 @@ def sync_group_schedule(group, using: str = "default") -> SyncReport:
             .filter(name=schedule_name(group.pk))
             .order_by("pk")
         )
-        wanted = group.schedule_enabled and group.scheduled_time is not None
-        keep = existing[:1] if wanted else []
+        enabled = group.schedule_enabled and group.scheduled_time is not None
+        keep = existing[:1] if enabled else []
         for extra in existing[len(keep) :]:
             extra.delete()
             report.deleted += 1
-        if wanted:
+        if enabled:
             _write_schedule(keep[0] if keep else None, group, report)
     return report
 
@@ -171,13 +171,15 @@ def delete_group_schedules(group_id: int) -> int:
 def sync_all_schedules(using: str = "default") -> SyncReport:
     """Rebuild every group's schedule and drop orphans; safe to run again."""
     report = SyncReport()
-    wanted = set()
+    enabled_names = set()
     for group in ContactGroup.objects.using(using).order_by("pk"):
         ensure_scheduled_time(group, using)
         report.add(sync_group_schedule(group, using))
         if group.schedule_enabled:
-            wanted.add(schedule_name(group.pk))
-    orphans = Schedule.objects.filter(func=SCHEDULE_FUNC).exclude(name__in=wanted)
+            enabled_names.add(schedule_name(group.pk))
+    orphans = Schedule.objects.filter(func=SCHEDULE_FUNC).exclude(
+        name__in=enabled_names
+    )
     report.deleted += orphans.delete()[0]
     ensure_recovery_schedule()
     return report
