@@ -145,6 +145,19 @@ def test_failure_is_logged_with_traceback(sync_tasks, caplog):
     assert any(str(group.pk) in r.getMessage() for r in failures)
 
 
+def test_retry_of_failed_run_is_logged(sync_tasks, caplog):
+    group = make_group("Broken", condition_group(field_condition("nope", "eq", "x")))
+    request_recalculation(group)
+
+    with caplog.at_level(logging.INFO, logger="wagtail_contactgroups"):
+        outcome = request_recalculation(group)
+
+    group.refresh_from_db()
+    assert outcome == RequestOutcome.QUEUED
+    assert group.status == GroupStatus.FAILED
+    assert "retry after a failed run" in caplog.text
+
+
 def test_second_request_while_queued_coalesces():
     group = make_group("German", GERMAN)
 

@@ -48,11 +48,13 @@ def request_recalculation(group, user=None) -> RequestOutcome:
 
     for _attempt in range(3):
         now = timezone.now()
+        previous = rows.values_list("status", flat=True).first()
         if claim_queue(group.pk, using):
             logger.info(
-                "Contact group %s: recalculation requested by user %s",
+                "Contact group %s: recalculation requested by user %s%s",
                 group.pk,
                 user_id,
+                " (retry after a failed run)" if previous == GroupStatus.FAILED else "",
             )
             enqueue(group.pk, using)
             return RequestOutcome.QUEUED

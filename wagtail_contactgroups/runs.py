@@ -59,10 +59,11 @@ def run_recalculation(group_id: int, using: str = "default", task_id: str = "") 
         report.skipped.append(group_id)
         return report.as_dict()
 
+    logger.info("Contact group %s: task %s claimed the run", group_id, task_id)
     changed = _run_one(group_id, using, task_id, report)
     if changed:
         _run_dependents(group_id, using, task_id, report)
-    _follow_up(group_id, claimed_at, using, report)
+    _follow_up(group_id, claimed_at, using, task_id, report)
     return report.as_dict()
 
 
@@ -150,7 +151,7 @@ def _run_dependents(group_id: int, using: str, task_id: str, report) -> None:
             task_id,
         )
         _run_one(reader_id, using, task_id, report)
-        _follow_up(reader_id, claimed_at, using, report)
+        _follow_up(reader_id, claimed_at, using, task_id, report)
 
 
 def _ask_for_follow_up(group_id: int, using: str) -> None:
@@ -160,7 +161,7 @@ def _ask_for_follow_up(group_id: int, using: str) -> None:
     ).update(recalculation_requested_at=timezone.now())
 
 
-def _follow_up(group_id: int, claimed_at, using: str, report: RunReport) -> None:
+def _follow_up(group_id, claimed_at, using: str, task_id: str, report) -> None:
     """Queue one more run if it was requested, or the condition changed, mid-run."""
     row = (
         ContactGroup.objects.using(using)
@@ -177,9 +178,10 @@ def _follow_up(group_id: int, claimed_at, using: str, report: RunReport) -> None
         return
     if claim_queue(group_id, using):
         logger.info(
-            "Contact group %s: %s during the run; queueing a follow-up run",
+            "Contact group %s: %s during task %s; queueing a follow-up run",
             group_id,
             "requested again" if requested_during_run else "condition changed",
+            task_id,
         )
         report.follow_up.append(group_id)
         enqueue(group_id, using)
