@@ -54,6 +54,8 @@ def choose_time(exclude_id: int | None = None, using: str = "default") -> time:
     While one of the 48 slots is free, no two scheduled groups share a slot;
     after that the groups are spread evenly over the slots.
     """
+    # NOTE: two groups enabled at the same moment in different transactions
+    # can pick the same slot, because nothing locks the other groups' times.
     used_slots = Counter(
         slot_of(value)
         for value in ContactGroup.objects.using(using)
