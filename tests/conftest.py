@@ -34,3 +34,15 @@ def media_root(settings, tmp_path):
     """Store each test's uploaded files in its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def sync_tasks(settings, monkeypatch):
+    """Run django-q2 tasks in the calling process, as ``Q_CLUSTER["sync"]`` does.
+
+    django-q2 reads ``Q_CLUSTER`` once at import, so its ``Conf`` is set too.
+    """
+    from django_q.conf import Conf
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    monkeypatch.setattr(Conf, "SYNC", True)

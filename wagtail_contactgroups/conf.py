@@ -53,3 +53,16 @@ def max_list_values() -> int:
 def auto_update_enabled() -> bool:
     """Whether contact saves and new activities update memberships at once."""
     return get_setting("AUTO_UPDATE", True)
+
+
+def stale_run_seconds() -> int:
+    """Seconds after which a recalculation still marked running counts as dead.
+
+    Defaults to django-q2's ``Q_CLUSTER["timeout"]`` plus a minute: by then
+    the cluster has stopped the task, so a group still running lost its worker.
+    """
+    configured = get_setting("STALE_RUN_SECONDS")
+    if configured:
+        return int(configured)
+    timeout = getattr(settings, "Q_CLUSTER", {}).get("timeout")
+    return int(timeout) + 60 if timeout else 3600

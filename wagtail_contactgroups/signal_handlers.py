@@ -8,7 +8,13 @@ import threading
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 
 from .conf import auto_update_enabled, get_contact_model
 from .engine.catalogue import clear_catalogue
@@ -131,6 +137,30 @@ def group_changed(sender, **kwargs):
     clear_catalogue()
 
 
+def group_saved_for_schedule(sender, instance, raw=False, using=None, **kwargs):
+    """Give the group its nightly time and keep its django-q2 schedule in step."""
+    from .scheduling import ensure_scheduled_time, sync_group_schedule
+
+    if raw:
+        return
+    ensure_scheduled_time(instance, using or "default")
+    sync_group_schedule(instance, using or "default")
+
+
+def group_deleted_for_schedule(sender, instance, **kwargs):
+    from .scheduling import delete_group_schedules
+
+    delete_group_schedules(instance.pk)
+
+
+def schedule_saving(sender, instance, raw=False, **kwargs):
+    """Keep a group schedule's next run at the group's local time across DST."""
+    from .scheduling import align_next_run
+
+    if not raw:
+        align_next_run(instance)
+
+
 def connect() -> None:
     """Connect the receivers to the contact model in use."""
     from .models import ContactGroup
@@ -149,3 +179,21 @@ def connect() -> None:
     post_delete.connect(
         group_changed, sender=ContactGroup, dispatch_uid="cg_group_delete"
     )
+    connect_schedules()
+
+
+def connect_schedules() -> None:
+    """Connect the receivers that keep django-q2 schedules in step with groups."""
+    from django_q.models import Schedule
+
+    from .models import ContactGroup
+
+    post_save.connect(
+        group_saved_for_schedule, sender=ContactGroup, dispatch_uid="cg_schedule_save"
+    )
+    post_delete.connect(
+        group_deleted_for_schedule,
+        sender=ContactGroup,
+        dispatch_uid="cg_schedule_delete",
+    )
+    pre_save.connect(schedule_saving, sender=Schedule, dispatch_uid="cg_schedule_at")

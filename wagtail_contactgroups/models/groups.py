@@ -29,6 +29,20 @@ class GroupStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# Fields written by recalculation runs with queryset updates, never by save().
+TASK_FIELDS = frozenset(
+    {
+        "status",
+        "status_message",
+        "member_count",
+        "recalculated_at",
+        "recalculation_requested_at",
+        "recalculation_started_at",
+        "recalculation_task_id",
+    }
+)
+
+
 class ContactGroupQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(schedule_enabled=True)
@@ -113,21 +127,53 @@ class ContactGroup(RevisionMixin, index.Indexed, models.Model):
     def save(self, *args, **kwargs):
         from ..engine.dependencies import collect_dependencies
 
-        if self.condition_changed or self._state.adding:
+        adding = self._state.adding
+        changed = self.condition_changed and not adding
+        if changed or adding:
             self.dependencies = collect_dependencies(self).as_json()
             self.conditions_changed_at = timezone.now()
+        if adding:
             self.status = GroupStatus.NEEDS_RECALCULATION
             self.status_message = ""
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None:
-                kwargs["update_fields"] = set(update_fields) | {
-                    "dependencies",
-                    "conditions_changed_at",
-                    "status",
-                    "status_message",
-                }
+        else:
+            kwargs["update_fields"] = self._fields_to_save(
+                kwargs.get("update_fields"), changed
+            )
         super().save(*args, **kwargs)
         self._saved_condition_key = self.condition_key()
+        if changed:
+            self._mark_condition_changed(kwargs.get("using") or self._state.db)
+
+    def _fields_to_save(self, update_fields, condition_changed: bool) -> set[str]:
+        """Leave out the status fields, which recalculation tasks own.
+
+        An edit form loaded while a task was queued would otherwise write the
+        old status back after the task finished.
+        """
+        if update_fields is None:
+            update_fields = {
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in TASK_FIELDS
+            }
+        update_fields = set(update_fields)
+        if condition_changed:
+            update_fields |= {"dependencies", "conditions_changed_at"}
+        return update_fields
+
+    def _mark_condition_changed(self, using) -> None:
+        """Mark the group stale unless a recalculation is queued or running.
+
+        A queued run reads the new condition when it starts; a running one
+        ends as "needs recalculation" and its task queues a follow-up run.
+        """
+        rows = type(self)._default_manager.using(using).filter(pk=self.pk)
+        rows.exclude(status__in=[GroupStatus.QUEUED, GroupStatus.RUNNING]).update(
+            status=GroupStatus.NEEDS_RECALCULATION, status_message=""
+        )
+        self.status, self.status_message = rows.values_list(
+            "status", "status_message"
+        ).get()
 
     def condition_key(self) -> str:
         """Canonical text of the condition, without block ids."""

@@ -3,7 +3,8 @@
 The database is chosen with the ``CONTACTGROUPS_DATABASE`` environment
 variable: ``sqlite`` (the default) or ``postgres``. PostgreSQL connection
 details come from ``CONTACTGROUPS_PG_NAME``, ``CONTACTGROUPS_PG_USER``,
-``CONTACTGROUPS_PG_HOST`` and ``CONTACTGROUPS_PG_PORT``.
+``CONTACTGROUPS_PG_HOST`` and ``CONTACTGROUPS_PG_PORT``; the SQLite file can
+be moved with ``CONTACTGROUPS_SQLITE_NAME``.
 """
 
 import os
@@ -29,7 +30,9 @@ def database_settings(vendor):
     if vendor == "sqlite":
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": PROJECT_DIR / "db.sqlite3",
+            "NAME": os.environ.get(
+                "CONTACTGROUPS_SQLITE_NAME", PROJECT_DIR / "db.sqlite3"
+            ),
             # IMMEDIATE makes writers take the lock when a transaction starts,
             # so the web server and qcluster workers wait for each other
             # instead of failing with "database is locked" mid-transaction.
