@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -83,6 +83,9 @@ class ConditionContext:
     # Group ids per contact id, read by the pure-Python evaluation of group
     # membership conditions; loaded from the database when ``None``.
     memberships: dict[int, set[int]] | None = None
+    # Activities per contact id, read by the pure-Python evaluation of activity
+    # conditions; loaded from the database when ``None``.
+    activities: dict[int, list[ActivityRow]] | None = None
 
     @property
     def today(self) -> datetime.date:
@@ -106,6 +109,29 @@ class ConditionContext:
             .filter(contact_id=contact.pk)
             .values_list("group_id", flat=True)
         )
+
+    def activities_of(self, contact) -> list[ActivityRow]:
+        """The activities recorded for ``contact``, in no particular order."""
+        if self.activities is not None:
+            return self.activities.get(contact.pk, [])
+        from ..models import ContactActivity
+
+        rows = (
+            ContactActivity.objects.using(self.using)
+            .filter(contact_id=contact.pk)
+            .order_by()
+            .values_list("activity_type", "page_id", "page__path", "occurred_at")
+        )
+        return [ActivityRow(*row) for row in rows]
+
+
+class ActivityRow(NamedTuple):
+    """What activity conditions read of one activity."""
+
+    activity_type: str
+    page_id: int | None
+    page_path: str | None
+    occurred_at: datetime.datetime
 
 
 class ConditionBlock(blocks.StructBlock):
