@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
@@ -36,7 +37,6 @@ def queue_contact_update(
     if queues is None:
         queues = _pending.queues = {}
     queue = queues.setdefault(using, {})
-    first = contact_id not in queue
 
     known_fields, known_types = queue.get(contact_id, (set(), set()))
     if fields is None or known_fields is None:
@@ -44,17 +44,35 @@ def queue_contact_update(
     else:
         known_fields = known_fields | fields
     queue[contact_id] = (known_fields, known_types | (activity_types or set()))
+    _schedule_flush(using)
 
-    if first:
-        # Runs at once when no transaction is open. After a rollback Django
-        # drops the callback; the entry then waits for the next commit, and
-        # evaluating it again is harmless.
-        transaction.on_commit(lambda: _flush(using), using=using, robust=True)
+
+def _schedule_flush(using: str) -> None:
+    """Flush the queue when the current transaction commits (now, outside one).
+
+    One callback per transaction is enough. A rolled-back transaction or
+    savepoint drops its callback while queued entries stay; they are then
+    flushed with the next commit that queues anything.
+    """
+    connection = transaction.get_connection(using)
+    callbacks = _pending.__dict__.setdefault("callbacks", {})
+    if connection.in_atomic_block and using in callbacks:
+        # O(1): look where the callback was put instead of scanning the list,
+        # which holds a callback per saved object of other apps too.
+        index, callback = callbacks[using]
+        registered = connection.run_on_commit
+        if index < len(registered) and registered[index][1] is callback:
+            return
+    callback = partial(_flush, using)
+    if connection.in_atomic_block:
+        callbacks[using] = (len(connection.run_on_commit), callback)
+    transaction.on_commit(callback, using=using, robust=True)
 
 
 def _flush(using: str) -> None:
     from .engine.evaluate import update_contacts
 
+    _pending.__dict__.get("callbacks", {}).pop(using, None)
     queue = _pending.queues.pop(using, {})
     if not queue:
         return

@@ -279,6 +279,14 @@ class ActivityCountCondition(Condition):
 
 def _chosen_page(value, parameter: str):
     page = value.get(parameter)
+    if page is None and parameter == "form":
+        raise ConditionError(
+            gettext(
+                "The form chosen in this condition does not exist (any more) or "
+                "is not a form page. Choose another form page."
+            ),
+            parameter,
+        )
     if page is None:
         raise ConditionError(
             gettext(
