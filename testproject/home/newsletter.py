@@ -13,12 +13,15 @@ NEWSLETTER_FIELDS = [
 ]
 
 
-def ensure_newsletter_page() -> NewsletterFormPage:
-    """Return the demo's newsletter form page, adding it below the home page."""
+def ensure_newsletter_page(parent: Page | None = None) -> NewsletterFormPage:
+    """Return the demo's newsletter form page, adding it below ``parent``.
+
+    ``parent`` defaults to the home page.
+    """
     page = NewsletterFormPage.objects.filter(slug="newsletter").first()
     if page is not None:
         return page
-    parent = HomePage.objects.first() or Page.get_first_root_node()
+    parent = parent or HomePage.objects.first() or Page.get_first_root_node()
     page = NewsletterFormPage(
         title="Newsletter",
         slug="newsletter",

@@ -11,16 +11,20 @@ complement of a positive count, so that contacts without any activity match.
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from ..activities import FORM_SUBMITTED, PAGE_VISITED, activity_types
-from .base import ACTIVITIES, Condition, ConditionContext, ConditionError, Dependencies
+from .base import (
+    ACTIVITIES,
+    Condition,
+    ConditionContext,
+    ConditionError,
+    Dependencies,
+    period_start,
+)
 
 # Matches every contact / no contact: a primary key is never NULL.
 EVERYONE = Q(pk__isnull=False)
@@ -36,17 +40,13 @@ PERIODS = [("ever", _("ever")), ("last_days", _("in the last N days"))]
 MAX_COUNT = 1_000_000
 MAX_DAYS = 36500
 
-
-def period_start(now: datetime.datetime, days: int) -> datetime.datetime:
-    """Return the same wall-clock time ``days`` days before ``now``, server time.
-
-    "In the last 7 days" means at or after this moment: an activity at exactly
-    that time counts, one a microsecond earlier does not. Across a daylight
-    saving change the period is an hour longer or shorter than ``days`` × 24 h.
-    """
-    zone = timezone.get_default_timezone()
-    local = timezone.localtime(now, zone).replace(tzinfo=None)
-    return timezone.make_aware(local - datetime.timedelta(days=days), zone)
+__all__ = [
+    "ActivityCountCondition",
+    "PerformedActivityCondition",
+    "SubmittedFormCondition",
+    "VisitedPageCondition",
+    "period_start",
+]
 
 
 class ActivityCountCondition(Condition):
@@ -184,7 +184,7 @@ class ActivityCountCondition(Condition):
         result = Q(activity_type=self.activity_type(value))
         result &= self.activity_filter(value, context)
         if days is not None:
-            result &= Q(occurred_at__gte=period_start(context.now, days))
+            result &= Q(occurred_at__gte=context.period_start(days))
         return result
 
     def _count_is(self, activities: Q, lookup: str, number: int) -> Q:
@@ -225,7 +225,7 @@ class ActivityCountCondition(Condition):
         _negated, _operator, _count, days = self.parse(value)
         self.check_subject(value)
         activity_type = self.activity_type(value)
-        start = period_start(context.now, days) if days is not None else None
+        start = context.period_start(days) if days is not None else None
         prepared = self.prepare(value, context)
         return sum(
             1

@@ -74,6 +74,18 @@ class Dependencies:
         )
 
 
+def period_start(now: datetime.datetime, days: int) -> datetime.datetime:
+    """Return the same wall-clock time ``days`` days before ``now``, server time.
+
+    "In the last 7 days" means at or after this moment: an activity at exactly
+    that time counts, one a microsecond earlier does not. Across a daylight
+    saving change the period is an hour longer or shorter than ``days`` × 24 h.
+    """
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(now, zone).replace(tzinfo=None)
+    return timezone.make_aware(local - datetime.timedelta(days=days), zone)
+
+
 @dataclass
 class ConditionContext:
     """The moment and database a condition is evaluated for."""
@@ -86,6 +98,15 @@ class ConditionContext:
     # Activities per contact id, read by the pure-Python evaluation of activity
     # conditions; loaded from the database when ``None``.
     activities: dict[int, list[ActivityRow]] | None = None
+    # Collects the ``days`` of each period_start() call when not ``None``, so
+    # the engine can find the time-dependent parameters of compiled SQL.
+    periods: set[int] | None = None
+
+    def period_start(self, days: int) -> datetime.datetime:
+        """Return the start of "the last ``days`` days" at ``now``."""
+        if self.periods is not None:
+            self.periods.add(days)
+        return period_start(self.now, days)
 
     @property
     def today(self) -> datetime.date:
