@@ -51,14 +51,14 @@ def _schedule_flush(using: str) -> None:
     """Flush the queue when the current transaction commits (now, outside one).
 
     One callback per transaction is enough. A rolled-back transaction or
-    savepoint drops its callback while queued entries stay; they are then
-    flushed with the next commit that queues anything.
+    savepoint drops its callback but not the queued entries, so the next
+    commit that queues anything flushes them too.
     """
     connection = transaction.get_connection(using)
     callbacks = _pending.__dict__.setdefault("callbacks", {})
     if connection.in_atomic_block and using in callbacks:
-        # O(1): look where the callback was put instead of scanning the list,
-        # which holds a callback per saved object of other apps too.
+        # Look at the position the callback was added at instead of scanning
+        # the list, which contains a callback per object other apps saved.
         index, callback = callbacks[using]
         registered = connection.run_on_commit
         if index < len(registered) and registered[index][1] is callback:

@@ -278,6 +278,8 @@ class ActivityCountCondition(Condition):
 
 
 def _chosen_page(value, parameter: str):
+    # NOTE: contact saves reuse SQL compiled before a page was deleted (it then
+    # matches no visit) until a group changes; a recalculation reports the error.
     page = value.get(parameter)
     if page is None and parameter == "form":
         raise ConditionError(
