@@ -91,7 +91,9 @@ def record_activity(
     """Store an activity of ``contact`` and re-evaluate the groups that ask about it.
 
     Only groups whose conditions read ``activity_type`` are evaluated, after
-    the current transaction commits. Raises ``ValidationError`` for an
+    the current transaction commits, in a number of queries that does not
+    grow with the number of groups. An activity of a merged contact is stored
+    for the contact it was merged into. Raises ``ValidationError`` for an
     activity type that is not registered.
     """
     from .models import ContactActivity
@@ -107,8 +109,9 @@ def record_activity(
             % {"type": activity_type, "known": known, "hook": HOOK_NAME}
         )
     using = contact._state.db or "default"
+    contact_id = contact.merged_into_id or contact.pk
     activity = ContactActivity.objects.using(using).create(
-        contact_id=contact.pk,
+        contact_id=contact_id,
         activity_type=activity_type,
         occurred_at=occurred_at or timezone.now(),
         page=page,
@@ -116,5 +119,5 @@ def record_activity(
         value=value,
         data=data or {},
     )
-    queue_contact_update(contact.pk, set(), {activity_type}, using=using)
+    queue_contact_update(contact_id, set(), {activity_type}, using=using)
     return activity

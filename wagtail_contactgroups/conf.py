@@ -66,3 +66,23 @@ def stale_run_seconds() -> int:
         return int(configured)
     timeout = getattr(settings, "Q_CLUSTER", {}).get("timeout")
     return int(timeout) + 60 if timeout else 3600
+
+
+def track_page_visits() -> bool:
+    """Whether page views of recognised contacts are recorded as activities."""
+    return get_setting("TRACK_PAGE_VISITS", False)
+
+
+def tracking_cookie_name() -> str:
+    """Name of the signed cookie that identifies a known contact."""
+    return get_setting("TRACKING_COOKIE_NAME", "contactgroups_contact")
+
+
+def tracking_cookie_max_age() -> int:
+    """Seconds the tracking cookie stays valid (default 365 days)."""
+    return get_setting("TRACKING_COOKIE_MAX_AGE", 365 * 24 * 60 * 60)
+
+
+def tracking_link_max_age() -> int:
+    """Seconds a link made by ``contact_tracking_url`` stays valid (90 days)."""
+    return get_setting("TRACKING_LINK_MAX_AGE", 90 * 24 * 60 * 60)

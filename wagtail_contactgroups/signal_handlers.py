@@ -60,6 +60,7 @@ def queue_contact_update(
 def _flush(using: str) -> None:
     from .engine.evaluate import update_contacts
 
+    _pending.__dict__.get("callbacks", {}).pop(using, None)
     queue = _pending.queues.pop(using, {})
     if not queue:
         return

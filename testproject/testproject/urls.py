@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("newsletter/", include("newsletter.urls")),
+    path("contacts/", include("wagtail_contactgroups.urls")),
 ]
 
 if settings.DEBUG:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -74,6 +74,18 @@ class Dependencies:
         )
 
 
+def period_start(now: datetime.datetime, days: int) -> datetime.datetime:
+    """Return the same wall-clock time ``days`` days before ``now``, server time.
+
+    "In the last 7 days" means at or after this moment: an activity at exactly
+    that time counts, one a microsecond earlier does not. Across a daylight
+    saving change the period is an hour longer or shorter than ``days`` × 24 h.
+    """
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(now, zone).replace(tzinfo=None)
+    return timezone.make_aware(local - datetime.timedelta(days=days), zone)
+
+
 @dataclass
 class ConditionContext:
     """The moment and database a condition is evaluated for."""
@@ -83,6 +95,18 @@ class ConditionContext:
     # Group ids per contact id, read by the pure-Python evaluation of group
     # membership conditions; loaded from the database when ``None``.
     memberships: dict[int, set[int]] | None = None
+    # Activities per contact id, read by the pure-Python evaluation of activity
+    # conditions; loaded from the database when ``None``.
+    activities: dict[int, list[ActivityRow]] | None = None
+    # Collects the ``days`` of each period_start() call when not ``None``, so
+    # the engine can find the time-dependent parameters of compiled SQL.
+    periods: set[int] | None = None
+
+    def period_start(self, days: int) -> datetime.datetime:
+        """Return the start of "the last ``days`` days" at ``now``."""
+        if self.periods is not None:
+            self.periods.add(days)
+        return period_start(self.now, days)
 
     @property
     def today(self) -> datetime.date:
@@ -106,6 +130,29 @@ class ConditionContext:
             .filter(contact_id=contact.pk)
             .values_list("group_id", flat=True)
         )
+
+    def activities_of(self, contact) -> list[ActivityRow]:
+        """The activities recorded for ``contact``, in no particular order."""
+        if self.activities is not None:
+            return self.activities.get(contact.pk, [])
+        from ..models import ContactActivity
+
+        rows = (
+            ContactActivity.objects.using(self.using)
+            .filter(contact_id=contact.pk)
+            .order_by()
+            .values_list("activity_type", "page_id", "page__path", "occurred_at")
+        )
+        return [ActivityRow(*row) for row in rows]
+
+
+class ActivityRow(NamedTuple):
+    """What activity conditions read of one activity."""
+
+    activity_type: str
+    page_id: int | None
+    page_path: str | None
+    occurred_at: datetime.datetime
 
 
 class ConditionBlock(blocks.StructBlock):

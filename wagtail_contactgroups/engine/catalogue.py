@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, Max
 
 from ..conditions import ConditionContext, ConditionError, Dependencies
@@ -26,15 +28,75 @@ class GroupEntry:
     level: int = 0
     error: str = ""
     _fragment: tuple[str, list] | None = field(default=None, repr=False)
+    _template: PeriodTemplate | bool | None = field(default=None, repr=False)
 
     def fragment(self, context: ConditionContext) -> tuple[str, list]:
-        """Return the SQL condition; time-relative ones are rebuilt per call."""
+        """Return the SQL condition at ``context.now``.
+
+        Time-relative conditions whose only moments are period starts are
+        compiled once and get new period parameters per call; others are
+        rebuilt per call.
+        """
         if self._fragment is not None:
             return self._fragment
-        fragment = compile_condition(build_q(self.group, context), context.using)
         if not self.dependencies.time_relative:
-            self._fragment = fragment
-        return fragment
+            self._fragment = compile_condition(
+                build_q(self.group, context), context.using
+            )
+            return self._fragment
+        if self._template is None:
+            self._template = PeriodTemplate.build(self.group, context.using) or False
+        if self._template:
+            return self._template.render(context)
+        return compile_condition(build_q(self.group, context), context.using)
+
+
+# Two moments far from daylight saving changes, to tell time parameters apart.
+_FIRST = datetime.datetime(2001, 1, 10, 12, 0, tzinfo=datetime.UTC)
+_SECOND = _FIRST + datetime.timedelta(days=2, hours=3)
+
+
+@dataclass
+class PeriodTemplate:
+    """Compiled SQL whose parameters at ``slots`` are period starts (by days)."""
+
+    sql: str
+    params: list
+    slots: dict[int, int]
+    using: str
+
+    @classmethod
+    def build(cls, group, using: str) -> PeriodTemplate | None:
+        """Compile ``group`` once; return ``None`` if other moments are read."""
+        first = ConditionContext(now=_FIRST, using=using, periods=set())
+        second = ConditionContext(now=_SECOND, using=using, periods=set())
+        sql, params = compile_condition(build_q(group, first), using)
+        other_sql, other_params = compile_condition(build_q(group, second), using)
+        if sql != other_sql or len(params) != len(other_params):
+            return None
+
+        starts = {
+            _adapt(first.period_start(days), using): days for days in first.periods
+        }
+        slots = {}
+        for index, (value, other) in enumerate(zip(params, other_params, strict=True)):
+            if value == other:
+                continue
+            if value not in starts:
+                return None
+            slots[index] = starts[value]
+        return cls(sql, params, slots, using)
+
+    def render(self, context: ConditionContext) -> tuple[str, list]:
+        """Return the SQL and its parameters at ``context.now``."""
+        params = list(self.params)
+        for index, days in self.slots.items():
+            params[index] = _adapt(context.period_start(days), self.using)
+        return self.sql, params
+
+
+def _adapt(moment: datetime.datetime, using: str):
+    return connections[using].ops.adapt_datetimefield_value(moment)
 
 
 @dataclass
