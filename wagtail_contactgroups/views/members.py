@@ -8,7 +8,9 @@ page of a group with a million members costs as little as the first one.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,6 +20,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.widgets import HeaderButton
 
+from ..conf import get_contact_model
 from ..filters import MemberFilterSet
 from ..models import ContactGroup, ContactGroupMembership
 from ..permissions import can_see_members
@@ -34,6 +37,23 @@ def search_members(queryset, query: str):
             condition |= Q(**{f"contact__{name}__icontains": word})
         queryset = queryset.filter(condition)
     return queryset
+
+
+def bound_contact_key(queryset, lookup: str, key: int):
+    """Filter both the membership and the joined contact table by contact id.
+
+    Django reduces ``contact__pk`` to the membership's own column, and the
+    database does not carry a range bound across the join by itself; the
+    second bound is written against the contact table so that deep pages stay
+    an index range scan on both sides.
+    """
+    table = get_contact_model()._meta.db_table
+    column = get_contact_model()._meta.pk.column
+    quote = connections[queryset.db].ops.quote_name
+    contact_key = RawSQL(f"{quote(table)}.{quote(column)}", [])
+    return queryset.alias(joined_contact_key=contact_key).filter(
+        **{f"contact_id__{lookup}": key, f"joined_contact_key__{lookup}": key}
+    )
 
 
 def parse_key(value) -> int | None:
@@ -136,8 +156,6 @@ class MembersView(MemberGroupMixin, BaseListingView):
         after = parse_key(self.request.GET.get("after"))
         before = parse_key(self.request.GET.get("before"))
         if before is not None:
-            # Bound both sides of the join so the database can use the
-            # membership index and the contact primary key alike.
             rows = list(
                 queryset.filter(contact_id__lt=before, contact__pk__lt=before).order_by(
                     "-contact_id"
@@ -148,7 +166,7 @@ class MembersView(MemberGroupMixin, BaseListingView):
             self.has_next = True
         else:
             if after is not None:
-                queryset = queryset.filter(contact_id__gt=after, contact__pk__gt=after)
+                queryset = bound_contact_key(queryset, "gt", after)
             rows = list(queryset.order_by("contact_id")[: page_size + 1])
             self.has_next = len(rows) > page_size
             rows = rows[:page_size]
