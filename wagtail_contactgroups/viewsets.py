@@ -110,6 +110,8 @@ class ContactViewSet(SnippetViewSet):
     index_view_class = ContactIndexView
     edit_view_class = ContactEditView
     inspect_view_class = ContactInspectView
+    edit_template_name = "wagtail_contactgroups/contacts/edit.html"
+    inspect_template_name = "wagtail_contactgroups/contacts/inspect.html"
     filterset_class = ContactFilterSet
     list_display = ["__str__", "company", "country", "subscribed", "created_at"]
     panels = [

@@ -103,6 +103,7 @@ class AbstractContact(index.Indexed, models.Model):
         index.AutocompleteField("first_name"),
         index.AutocompleteField("last_name"),
         index.AutocompleteField("email"),
+        index.AutocompleteField("company"),
         index.FilterField("country"),
         index.FilterField("subscribed"),
         index.FilterField("merged_into"),

@@ -86,13 +86,9 @@ class ContactGroupsContextMixin:
 class ContactEditView(ExplainButtonMixin, ContactGroupsContextMixin, EditView):
     """The contact editor, with the contact's groups below the form."""
 
-    template_name = "wagtail_contactgroups/contacts/edit.html"
-
 
 class ContactInspectView(ExplainButtonMixin, ContactGroupsContextMixin, InspectView):
     """The read-only view of a contact, with its groups."""
-
-    template_name = "wagtail_contactgroups/contacts/inspect.html"
 
     def get_merged_into_display_value(self):
         parent = self.object.merged_into
