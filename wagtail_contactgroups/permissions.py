@@ -22,25 +22,25 @@ def contact_policy() -> ModelPermissionPolicy:
 
 
 def can_read_contacts(user) -> bool:
-    """Whether ``user`` may see contacts' personal data."""
+    """Return whether ``user`` may see contacts' personal data."""
     return contact_policy().user_has_any_permission(user, CONTACT_READ_ACTIONS)
 
 
 def can_read_groups(user) -> bool:
-    """Whether ``user`` may see contact groups."""
+    """Return whether ``user`` may see contact groups."""
     return group_policy().user_has_any_permission(user, GROUP_READ_ACTIONS)
 
 
 def can_see_members(user) -> bool:
-    """Whether ``user`` may list the members of contact groups."""
+    """Return whether ``user`` may list the members of contact groups."""
     return can_read_groups(user) and can_read_contacts(user)
 
 
 def can_edit_conditions(user) -> bool:
-    """Whether ``user`` may build conditions (and count what they match)."""
+    """Return whether ``user`` may build conditions and count their matches."""
     return group_policy().user_has_any_permission(user, GROUP_EDIT_ACTIONS)
 
 
 def can_recalculate(user) -> bool:
-    """Whether ``user`` may start the recalculation of a contact group."""
+    """Return whether ``user`` may start the recalculation of a group."""
     return group_policy().user_has_permission(user, "recalculate")

@@ -29,7 +29,7 @@ from .views.recalculate import RecalculateView
 
 
 def snippet_url_name(model, view_name: str) -> str:
-    """The URL name of a snippet admin view of ``model``."""
+    """Return the URL name of a snippet admin view of ``model``."""
     opts = model._meta
     return f"wagtailsnippets_{opts.app_label}_{opts.model_name}:{view_name}"
 

@@ -98,7 +98,7 @@ VIEWS = {
 
 
 def is_denied(response) -> bool:
-    """Wagtail answers 403, or sends the user back to the dashboard."""
+    """Return whether Wagtail rejected the request with 403 or a dashboard redirect."""
     return response.status_code == 403 or (
         response.status_code == 302 and response["Location"] == "/admin/"
     )

@@ -31,7 +31,7 @@ class MergedIntoColumn(Column):
 
 
 class ContactIndexView(IndexView):
-    """The contact listing; merged contacts say so and link to their parent."""
+    """The contact listing, which marks merged contacts and links to their parent."""
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("merged_into")
@@ -64,7 +64,7 @@ class ExplainButtonMixin:
 
 
 def contact_groups(contact) -> list[ContactGroup]:
-    """The groups ``contact`` is a stored member of, by name."""
+    """Return the groups ``contact`` is a stored member of, by name."""
     return list(
         ContactGroup.objects.filter(memberships__contact=contact).order_by("name")
     )

@@ -1,4 +1,4 @@
-"""Why a contact is or is not a member of a group, condition by condition."""
+"""The explanation of a contact's membership of a group, condition by condition."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class GroupChoiceForm(forms.Form):
 
 
 def verdict(result_matches: bool, is_member: bool, group) -> str:
-    """A sentence comparing the evaluated condition with the stored membership."""
+    """Return a sentence that compares the evaluated condition with the membership."""
     if result_matches == is_member:
         if is_member:
             return _("The contact meets the condition and is a member.")

@@ -16,7 +16,6 @@ from ..models import ContactGroupMembership
 from .members import MemberGroupMixin, search_members
 
 CHUNK_SIZE = 2000
-COLUMNS = ["contact_id", "first_name", "last_name", "email", "company", "added_at"]
 # Spreadsheet programs run cells that start with these as formulas.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

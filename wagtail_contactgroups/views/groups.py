@@ -12,7 +12,7 @@ from ..permissions import can_recalculate, can_see_members
 
 
 def schedule_display(group) -> str:
-    """The listing's text for a group's nightly recalculation."""
+    """Return the listing's text for a group's nightly recalculation."""
     if not group.schedule_enabled:
         return _("Not scheduled")
     if group.scheduled_time is None:
@@ -21,7 +21,7 @@ def schedule_display(group) -> str:
 
 
 def group_columns() -> list:
-    """The columns of the contact group listing after the name."""
+    """Return the columns of the contact group listing after the name."""
     return [
         Column("member_count", label=_("Members"), sort_key="member_count"),
         StatusTagColumn(

@@ -50,7 +50,7 @@ def _child(block, value, key):
 
 
 class LiveCountView(View):
-    """Validate the posted condition and answer with its match count as JSON."""
+    """Validate the posted condition and return its match count as JSON."""
 
     http_method_names = ["post"]
 
@@ -86,6 +86,7 @@ class LiveCountView(View):
                 .count()
             )
         except ConditionError as error:
+            logger.info("Live count by user %s failed: %s", request.user.pk, error)
             return self.invalid([{"field": "", "message": str(error.args[0])}])
         return JsonResponse(
             {
@@ -108,7 +109,7 @@ class LiveCountView(View):
 
     @staticmethod
     def invalid(errors: list[dict]) -> JsonResponse:
-        """A 400 answer that lists what to fix."""
+        """Return a 400 response that lists what to fix."""
         return JsonResponse(
             {
                 "valid": False,

@@ -1,7 +1,7 @@
 """The Contacts screen of a group: its members, searchable and filterable.
 
-Pages are cut by the contact id (keyset pagination) rather than an offset, and
-the listing shows the stored member count instead of counting rows, so that a
+Pages are cut by the contact id (keyset pagination) rather than an offset.
+The listing shows the stored member count instead of counting rows. So a deep
 page of a group with a million members costs as little as the first one.
 """
 
@@ -42,10 +42,10 @@ def search_members(queryset, query: str):
 def bound_contact_key(queryset, lookup: str, key: int):
     """Filter both the membership and the joined contact table by contact id.
 
-    Django reduces ``contact__pk`` to the membership's own column, and the
-    database does not carry a range bound across the join by itself; the
-    second bound is written against the contact table so that deep pages stay
-    an index range scan on both sides.
+    Django reduces ``contact__pk`` to the membership's own column. The
+    database does not carry a range bound across the join by itself, so the
+    second bound names the contact table and deep pages stay index range scans
+    on both sides.
     """
     table = get_contact_model()._meta.db_table
     column = get_contact_model()._meta.pk.column
@@ -57,7 +57,7 @@ def bound_contact_key(queryset, lookup: str, key: int):
 
 
 def parse_key(value) -> int | None:
-    """The contact id of a keyset bound, or None when absent or malformed."""
+    """Return the contact id of a keyset bound, or None when missing or invalid."""
     try:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
@@ -174,7 +174,7 @@ class MembersView(MemberGroupMixin, BaseListingView):
         return (None, None, rows, False)
 
     def page_url(self, **bound) -> str:
-        """The URL of this listing with the current query and a new keyset bound."""
+        """Return the URL of this listing with the current query and a new bound."""
         query: QueryDict = self.request.GET.copy()
         for name in ("after", "before", "_w_filter_fragment"):
             query.pop(name, None)

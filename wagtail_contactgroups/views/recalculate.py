@@ -46,7 +46,7 @@ class RecalculateView(View):
         return redirect(edit_url)
 
     def report(self, request, group) -> None:
-        """Add a message that says what became of the request."""
+        """Add a message that reports the outcome of the request."""
         if group.status == GroupStatus.FAILED:
             messages.error(
                 request,
