@@ -1,0 +1,1 @@
+"""Admin views of contacts and contact groups, one module per screen."""
