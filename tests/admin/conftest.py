@@ -66,9 +66,9 @@ def german_group(django_capture_on_commit_callbacks):
     group = make_group(
         "Germany", condition_group(field_condition("country", "eq", "DE"))
     )
-    from wagtail_contactgroups.recalculation import request_recalculation
+    from wagtail_contactgroups.engine.recalculate import recalculate_group
 
-    request_recalculation(group)
+    recalculate_group(group)
     group.refresh_from_db()
     group.ada, group.bert = ada, bert
     return group

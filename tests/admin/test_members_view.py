@@ -12,7 +12,7 @@ from tests.admin.conftest import group_url
 from tests.helpers import condition_group, field_condition, make_contact, make_group
 from wagtail_contactgroups.conf import get_contact_model
 from wagtail_contactgroups.models import ContactGroupMembership
-from wagtail_contactgroups.recalculation import request_recalculation
+from wagtail_contactgroups.engine.recalculate import recalculate_group
 from wagtail_contactgroups.views import members
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def big_group(monkeypatch):
     group = make_group(
         "Germany", condition_group(field_condition("country", "eq", "DE"))
     )
-    request_recalculation(group)
+    recalculate_group(group)
     group.refresh_from_db()
     return group
 

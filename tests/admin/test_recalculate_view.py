@@ -25,7 +25,19 @@ def german_form(name="Germany", **fields):
     )
 
 
-def test_recalculate_fills_stale_group(admin_client, german_group):
+def test_recalculate_queues_task(admin_client, german_group):
+    group = make_group(
+        "French", condition_group(field_condition("country", "eq", "FR"))
+    )
+    response = admin_client.post(group_url("recalculate", group.pk), follow=True)
+    group.refresh_from_db()
+    assert group.status == GroupStatus.QUEUED
+    assert member_ids(group) == []
+    assert "is queued" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recalculate_fills_stale_group(admin_client, german_group, sync_tasks):
     group = make_group(
         "French", condition_group(field_condition("country", "eq", "FR"))
     )
@@ -37,7 +49,8 @@ def test_recalculate_fills_stale_group(admin_client, german_group):
     assert "was recalculated and has 1 members" in response.content.decode()
 
 
-def test_recalculate_failure_shows_reason(admin_client):
+@pytest.mark.django_db(transaction=True)
+def test_recalculate_failure_shows_reason(admin_client, sync_tasks):
     group = make_group("Broken", condition_group(field_condition("shoe", "eq", "42")))
     response = admin_client.post(group_url("recalculate", group.pk), follow=True)
     group.refresh_from_db()
