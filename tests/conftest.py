@@ -46,3 +46,11 @@ def sync_tasks(settings, monkeypatch):
 
     settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
     monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture
+def qcluster(tmp_path):
+    """A real ``qcluster`` process on the test database; yields its log path."""
+    from tests.cluster import start_qcluster
+
+    yield from start_qcluster(tmp_path)

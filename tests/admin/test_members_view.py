@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.admin.conftest import group_url
 from tests.helpers import condition_group, field_condition, make_contact, make_group
 from wagtail_contactgroups.conf import get_contact_model
-from wagtail_contactgroups.models import ContactGroupMembership
 from wagtail_contactgroups.engine.recalculate import recalculate_group
+from wagtail_contactgroups.models import ContactGroupMembership
 from wagtail_contactgroups.views import members
 
 pytestmark = pytest.mark.django_db
