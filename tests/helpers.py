@@ -116,7 +116,10 @@ def condition_errors(cond):
         return {}
     inner = data["blockErrors"][0]["blockErrors"]["conditions"]["blockErrors"][0]
     found = (
-        {name: error["messages"] for name, error in inner["blockErrors"].items()}
+        {
+            name: error.get("messages", [str(error)])
+            for name, error in inner["blockErrors"].items()
+        }
         if "blockErrors" in inner
         else {}
     )

@@ -36,8 +36,6 @@ def queue_contact_update(
     if queues is None:
         queues = _pending.queues = {}
     queue = queues.setdefault(using, {})
-    first = contact_id not in queue
-
     known_fields, known_types = queue.get(contact_id, (set(), set()))
     if fields is None or known_fields is None:
         known_fields = None
@@ -45,11 +43,13 @@ def queue_contact_update(
         known_fields = known_fields | fields
     queue[contact_id] = (known_fields, known_types | (activity_types or set()))
 
-    if first:
-        # Runs at once when no transaction is open. After a rollback Django
-        # drops the callback; the entry then waits for the next commit, and
-        # evaluating it again is harmless.
-        transaction.on_commit(lambda: _flush(using), using=using, robust=True)
+    # Registered for every change: the first callback to run takes the whole
+    # queue and the others find it empty. Registering only for the first
+    # change of a contact would lose updates after a rollback, because Django
+    # drops the callback but the queued entry stays. Runs at once when no
+    # transaction is open; an entry left by a rollback is evaluated with the
+    # next commit, which is harmless.
+    transaction.on_commit(lambda: _flush(using), using=using, robust=True)
 
 
 def _flush(using: str) -> None:
