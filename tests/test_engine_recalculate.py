@@ -155,7 +155,9 @@ def test_failure_midway_keeps_membership(exploding):
 def test_failure_does_not_stop_others(exploding):
     make_contact(first_name="boom")
     broken = make_group("Broken", condition_group(condition("exploding_for_test")))
-    fine = make_group("Fine", condition_group(field_condition("lead_score", "gte", "0")))
+    fine = make_group(
+        "Fine", condition_group(field_condition("lead_score", "gte", "0"))
+    )
     failures = {}
     results = recalculate_groups(None, failures=failures)
     assert list(failures) == [broken.pk]
@@ -167,7 +169,9 @@ def two_groups():
     make_contact(country="DE", lead_score=5)
     make_contact(country="FR", lead_score=5)
     german = make_group("German", condition_group(DE))
-    scored = make_group("Scored", condition_group(field_condition("lead_score", "gt", "1")))
+    scored = make_group(
+        "Scored", condition_group(field_condition("lead_score", "gt", "1"))
+    )
     return german, scored
 
 
