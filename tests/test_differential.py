@@ -126,12 +126,20 @@ def field_conditions():
             st.sampled_from(EMPTY_OPS),
         ),
         choice.flatmap(
-            lambda item: st.builds(
-                field_condition,
-                st.just(item[0]),
-                st.sampled_from(["eq", "ne", "in", "not_in"]),
-                st.lists(st.sampled_from(item[1]), min_size=1, max_size=2).map(
-                    ", ".join
+            lambda item: st.one_of(
+                st.builds(
+                    field_condition,
+                    st.just(item[0]),
+                    st.sampled_from(["eq", "ne"]),
+                    st.sampled_from(item[1]),
+                ),
+                st.builds(
+                    field_condition,
+                    st.just(item[0]),
+                    st.sampled_from(["in", "not_in"]),
+                    st.lists(st.sampled_from(item[1]), min_size=1, max_size=2).map(
+                        ", ".join
+                    ),
                 ),
             )
         ),

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from wagtail_contactgroups.engine.recalculate import recalculate_group
@@ -206,3 +206,18 @@ def test_save_queries_constant_in_groups(django_capture_on_commit_callbacks):
         measured.append((joined, left))
     assert joined > 0
     assert measured == [measured[0]] * 3
+
+
+def test_rollback_does_not_block_updates(saved, german):
+    with saved():
+        contact = make_contact(country="FR")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        contact.country = "DE"
+        contact.save()
+        raise RuntimeError("roll back")
+    contact.refresh_from_db()
+
+    with saved():
+        contact.country = "DE"
+        contact.save()
+    assert member_ids(german) == [contact.pk]
