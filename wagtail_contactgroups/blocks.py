@@ -36,7 +36,12 @@ class ConditionGroupBlock(blocks.StructBlock):
     match = blocks.ChoiceBlock(
         choices=MATCH_CHOICES, default=Match.ALL, label=_("Contacts must match")
     )
-    conditions = ConditionsBlock()
+
+    def __init__(self, local_blocks=None, **kwargs):
+        # Built per instance, not at import, so that it lists the condition
+        # types registered when the block is created.
+        local_blocks = [*(local_blocks or []), ("conditions", ConditionsBlock())]
+        super().__init__(local_blocks, **kwargs)
 
     class Meta:
         label = _("Condition group")
@@ -60,7 +65,12 @@ class ConditionGroupBlock(blocks.StructBlock):
 class ConditionGroupsBlock(blocks.StreamBlock):
     """Top-level block of a contact group's condition."""
 
-    condition_group = ConditionGroupBlock()
+    def __init__(self, local_blocks=None, **kwargs):
+        local_blocks = [
+            *(local_blocks or []),
+            ("condition_group", ConditionGroupBlock()),
+        ]
+        super().__init__(local_blocks, **kwargs)
 
     class Meta:
         label = _("Condition groups")

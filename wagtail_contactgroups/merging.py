@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .conf import get_contact_model
-from .signal_handlers import queue_contact_update
+from .engine.evaluate import update_contacts
 
 
 def merge_contacts(parent, merged):
@@ -47,7 +47,10 @@ def merge_contacts(parent, merged):
         tags = list(merged.tags.all())
         if tags:
             parent.tags.add(*tags)
+            merged.tags.clear()
         merged.merged_into = parent
         merged.save()
-        queue_contact_update(parent.pk, None, using=using)
+        # Directly, not only through the save receivers, so that the merged
+        # contact leaves its groups even when automatic updates are off.
+        update_contacts([merged.pk, parent.pk], None, using=using)
     return parent

@@ -14,6 +14,14 @@ class DemoContact(AbstractContact):
         default=0,
         help_text=_("0–100; how likely the contact is to buy."),
     )
+    annual_revenue = models.DecimalField(
+        _("annual revenue"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Yearly revenue of the contact's company in euros, if known."),
+    )
 
     class Meta(AbstractContact.Meta):
         verbose_name = _("contact")

@@ -110,8 +110,8 @@ class ConditionContext:
 
     @property
     def today(self) -> datetime.date:
-        """Today's date in the server time zone."""
-        return timezone.localtime(self.now).date()
+        """Today's date in the server time zone (``TIME_ZONE``), not the user's."""
+        return timezone.localtime(self.now, timezone.get_default_timezone()).date()
 
     @property
     def vendor(self) -> str:

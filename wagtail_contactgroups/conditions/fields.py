@@ -387,16 +387,42 @@ def _date_q(name, operator, argument, context):
     return _ordering_q(name, operator, argument)
 
 
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Return midnight at the start of ``day`` in the server time zone."""
+    naive = datetime.datetime.combine(day, datetime.time.min)
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def _day_range_q(name, first, last):
+    """Select datetimes whose server-time-zone date lies in ``[first, last]``."""
+    end = day_start(last + datetime.timedelta(days=1))
+    if first is None:
+        return Q(**{f"{name}__lt": end})
+    return Q(**{f"{name}__gte": day_start(first), f"{name}__lt": end})
+
+
 def _datetime_q(name, operator, argument, context):
-    now = context.now
+    """Compare datetimes by their date in the server time zone, index-friendly."""
+    today = context.today
+    days = datetime.timedelta(days=argument if isinstance(argument, int) else 0)
     if operator == Op.TODAY:
-        return Q(**{f"{name}__date": context.today})
+        return _day_range_q(name, today, today)
     if operator == Op.IN_LAST_DAYS:
-        start = now - datetime.timedelta(days=argument)
-        return Q(**{f"{name}__gte": start, f"{name}__lte": now})
+        return _day_range_q(name, today - days, today)
     if operator == Op.MORE_THAN_DAYS_AGO:
-        return Q(**{f"{name}__lt": now - datetime.timedelta(days=argument)})
-    return _ordering_q(f"{name}__date", operator, argument)
+        return Q(**{f"{name}__lt": day_start(today - days)})
+    if operator == Op.EQUALS:
+        return _day_range_q(name, argument, argument)
+    if operator == Op.LESS:
+        return Q(**{f"{name}__lt": day_start(argument)})
+    if operator == Op.LESS_OR_EQUAL:
+        return _day_range_q(name, None, argument)
+    if operator == Op.GREATER:
+        return Q(**{f"{name}__gte": day_start(argument + datetime.timedelta(days=1))})
+    if operator == Op.GREATER_OR_EQUAL:
+        return Q(**{f"{name}__gte": day_start(argument)})
+    # Op.BETWEEN
+    return _day_range_q(name, argument[0], argument[1])
 
 
 def _matches(kind, operator, actual, argument, context) -> bool:
@@ -410,13 +436,7 @@ def _matches(kind, operator, actual, argument, context) -> bool:
     if kind == "text":
         return _text_matches(operator, fold_case(actual), argument)
     if kind == "datetime":
-        if operator == Op.IN_LAST_DAYS:
-            return (
-                context.now - datetime.timedelta(days=argument) <= actual <= context.now
-            )
-        if operator == Op.MORE_THAN_DAYS_AGO:
-            return actual < context.now - datetime.timedelta(days=argument)
-        actual = timezone.localtime(actual).date()
+        actual = timezone.localtime(actual, timezone.get_default_timezone()).date()
     if kind in ("date", "datetime"):
         today = context.today
         if operator == Op.TODAY:

@@ -68,8 +68,29 @@ class ConditionRegistry:
         return self.conditions.get(name)
 
     def reset(self) -> None:
-        """Forget the loaded types so the hook is read again (used by tests)."""
+        """Forget the loaded types so the hook is read again (used by tests).
+
+        The condition blocks of the contact group model are rebuilt too.
+        """
         self._conditions = None
+        self.reset_blocks()
+
+    def register(self, condition: Condition) -> None:
+        """Add a condition type outside the hook, for example in a test."""
+        self._add(self.conditions, condition)
+        self.reset_blocks()
+
+    def unregister(self, name: str) -> None:
+        """Remove the condition type ``name`` added with :meth:`register`."""
+        self.conditions.pop(name, None)
+        self.reset_blocks()
+
+    @staticmethod
+    def reset_blocks() -> None:
+        """Rebuild the contact group model's condition blocks from this registry."""
+        from ..models import ContactGroup
+
+        ContactGroup._meta.get_field("conditions").__dict__.pop("stream_block", None)
 
 
 registry = ConditionRegistry()

@@ -61,6 +61,12 @@ def parse_number(text: str, kind: str):
     return number
 
 
+# Dates outside these years are rejected, so that a date plus or minus the
+# largest number of days a condition allows stays representable.
+MIN_YEAR = 1000
+MAX_YEAR = 9000
+
+
 def parse_iso_date(text: str) -> datetime.date:
     """Parse a ``YYYY-MM-DD`` date; raise ``ValueError`` if invalid."""
     text = (text or "").strip()
@@ -68,6 +74,11 @@ def parse_iso_date(text: str) -> datetime.date:
         value = parse_date(text)
     except ValueError:
         value = None
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(
+            _("“%(value)s” is out of range. Use a year from %(min)s to %(max)s.")
+            % {"value": text, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
     if value is None:
         raise ValueError(
             _("“%(value)s” is not a date. Use the form YYYY-MM-DD, e.g. 2024-03-31.")

@@ -91,8 +91,12 @@ def recalculate_group(group, using: str | None = None) -> RecalculationResult:
         result.seconds,
     )
     if added_ids is not None and (added or removed):
-        send_membership_changed(
-            group.pk, added_ids, removed_ids, source="recalculation"
+        group_id = group.pk
+        transaction.on_commit(
+            lambda: send_membership_changed(
+                group_id, added_ids, removed_ids, source="recalculation"
+            ),
+            using=using,
         )
     group.refresh_from_db(using=using)
     return result

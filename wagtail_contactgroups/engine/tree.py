@@ -16,23 +16,43 @@ NOTHING = Q(pk__isnull=True)
 
 
 def iter_conditions(group) -> Iterator[tuple[object, list]]:
-    """Yield ``(condition_group_value, [(condition_type, value), ...])``."""
-    for child in group.conditions or []:
+    """Yield ``(condition_group_value, [(condition_type, value), ...])``.
+
+    Raises ``ConditionError`` for a stored condition whose type is not
+    installed: StreamField drops blocks of unknown types when it loads them,
+    and silently dropping a condition would widen or narrow the group.
+    """
+    stream = group.conditions or []
+    raw_items = stream.raw_data if hasattr(stream, "raw_data") else stream
+    for index, child in enumerate(stream):
         if child.block_type != "condition_group":
             continue
+        _check_installed(raw_items[index])
         items = []
         for condition_child in child.value.get("conditions") or []:
             condition = registry.get(condition_child.block_type)
             if condition is None:
-                raise ConditionError(
-                    gettext(
-                        "The condition type “%(name)s” is not installed. Remove the "
-                        "condition or install the app that provides it."
-                    )
-                    % {"name": condition_child.block_type}
-                )
+                _raise_not_installed(condition_child.block_type)
             items.append((condition, condition_child.value))
         yield child.value, items
+
+
+def _check_installed(raw_item) -> None:
+    value = raw_item.get("value") if isinstance(raw_item, dict) else None
+    for raw_condition in (value or {}).get("conditions") or []:
+        name = raw_condition.get("type") if isinstance(raw_condition, dict) else None
+        if name is not None and registry.get(name) is None:
+            _raise_not_installed(name)
+
+
+def _raise_not_installed(name: str):
+    raise ConditionError(
+        gettext(
+            "The condition type “%(name)s” is not installed. Remove the "
+            "condition or install the app that provides it."
+        )
+        % {"name": name}
+    )
 
 
 def _combine(parts: list[Q], match: str) -> Q:
