@@ -99,7 +99,6 @@ class AbstractContact(models.Model):
     # contacts with database lookups instead.
     wagtail_reference_index_ignore = True
 
-
     class Meta:
         abstract = True
         verbose_name = _("contact")
