@@ -2,8 +2,6 @@
 
 import random
 
-from django.db import connection
-
 from wagtail_contactgroups.conditions import ConditionContext
 from wagtail_contactgroups.conf import get_contact_model
 from wagtail_contactgroups.engine.tree import build_q
@@ -12,10 +10,6 @@ from wagtail_contactgroups.models import ContactGroup
 from .helpers import condition, condition_group, field_condition, make_group
 
 COUNTRIES = ["DE", "FR", "AT", ""]
-
-
-def is_postgresql() -> bool:
-    return connection.vendor == "postgresql"
 
 
 def create_contacts(count: int, seed: int = 1) -> None:

@@ -10,11 +10,10 @@ from wagtail_contactgroups.engine.recalculate import recalculate_groups
 from wagtail_contactgroups.models import ContactGroupMembership
 
 from .helpers import condition_group, field_condition, make_contact, make_group
-from .reliability import is_postgresql
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("not is_postgresql()", reason="PostgreSQL only"),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only"),
 ]
 
 MEMBERSHIP_TABLE = ContactGroupMembership._meta.db_table
@@ -99,7 +98,8 @@ def slow_membership_inserts():
         )
         cursor.execute(
             f"CREATE TRIGGER contactgroups_test_slow BEFORE INSERT ON "
-            f"{MEMBERSHIP_TABLE} FOR EACH ROW EXECUTE FUNCTION contactgroups_test_slow()"
+            f"{MEMBERSHIP_TABLE} FOR EACH ROW "
+            "EXECUTE FUNCTION contactgroups_test_slow()"
         )
     yield
     with connection.cursor() as cursor:
