@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.db.models.signals import (
@@ -58,9 +58,6 @@ def queue_contact_update(
 
 
 def _flush(using: str) -> None:
-    from .engine.evaluate import update_contacts
-
-    _pending.__dict__.get("callbacks", {}).pop(using, None)
     queue = _pending.queues.pop(using, {})
     if not queue:
         return
@@ -69,20 +66,44 @@ def _flush(using: str) -> None:
         key = (None if fields is None else frozenset(fields), frozenset(types))
         batches.setdefault(key, []).append(contact_id)
     for (fields, types), contact_ids in batches.items():
+        _update_with_retry(
+            contact_ids,
+            None if fields is None else set(fields),
+            set(types),
+            using,
+        )
+
+
+def _update_with_retry(contact_ids, fields, types, using, attempts=3) -> None:
+    """Run ``update_contacts``, retrying after a lost connection or a deadlock."""
+    from .engine.evaluate import update_contacts
+
+    for attempt in range(1, attempts + 1):
         try:
             update_contacts(
-                contact_ids,
-                changed_fields=None if fields is None else set(fields),
-                activity_types=set(types),
-                using=using,
+                contact_ids, changed_fields=fields, activity_types=types, using=using
             )
-        except Exception:
-            # The contact itself is saved; its memberships stay as they were
-            # until its next save or the group's next recalculation.
-            logger.exception(
-                "Updating the contact group memberships of contacts %s failed",
+            return
+        except DatabaseError:
+            connection = connections[using]
+            if attempt == attempts or connection.in_atomic_block:
+                # The contact itself is saved; its memberships stay as they
+                # were until its next save or the group's next recalculation.
+                logger.exception(
+                    "Updating the contact group memberships of contacts %s "
+                    "failed after %s attempts",
+                    contact_ids,
+                    attempt,
+                )
+                return
+            logger.warning(
+                "Updating the contact group memberships of contacts %s failed "
+                "(attempt %s of %s); retrying",
                 contact_ids,
+                attempt,
+                attempts,
             )
+            connection.close_if_unusable_or_obsolete()
 
 
 def contact_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
