@@ -19,20 +19,26 @@ def test_loads_contacts_and_groups(capsys):
     assert merged == 5
     assert model.objects.filter(country="").count() in range(40, 110)
     groups = list(ContactGroup.objects.all())
-    assert len(groups) == 11
+    assert len(groups) == 12
     kinds = {
         cond["type"]
         for group in groups
         for block in group.conditions.raw_data
         for cond in block["value"]["conditions"]
     }
-    assert kinds == {"contact_field", "email_domain", "tags", "group_membership"}
+    assert kinds == {
+        "contact_field",
+        "email_domain",
+        "tags",
+        "group_membership",
+        "submitted_form",
+    }
     for group in groups:
         assert group.status == GroupStatus.UP_TO_DATE, group.status_message
         assert group.member_count == len(member_ids(group))
         assert member_ids(group) == python_members(group), group.name
     assert all(group.member_count for group in groups)
-    assert "Loaded 500 contacts and 11 groups" in capsys.readouterr().out
+    assert "Loaded 500 contacts and 12 groups" in capsys.readouterr().out
 
 
 def test_second_run_skips_then_refreshes(capsys):
@@ -44,7 +50,7 @@ def test_second_run_skips_then_refreshes(capsys):
 
     call_command("load_demo_data", "--contacts", "60", "--refresh")
     assert get_contact_model().objects.count() == 60
-    assert ContactGroup.objects.count() == 11
+    assert ContactGroup.objects.count() == 12
 
 
 def test_rejects_zero_contacts():

@@ -184,8 +184,37 @@ def _block(*conditions, match="all"):
     }
 
 
-def create_groups(group_model) -> list:
-    """Create example groups that together use every built-in condition type."""
+def create_form_submissions(model, page, share: float = 0.03, seed: int = 2024) -> int:
+    """Record form submissions of ``page`` by a share of the active contacts.
+
+    The submissions are spread over the last 60 days; returns their number.
+    """
+    from wagtail_contactgroups.activities import FORM_SUBMITTED
+    from wagtail_contactgroups.models import ContactActivity
+
+    rng = random.Random(seed)
+    now = timezone.now()
+    contact_ids = model.objects.active().values_list("pk", flat=True)
+    activities = [
+        ContactActivity(
+            contact_id=contact_id,
+            activity_type=FORM_SUBMITTED.name,
+            page=page,
+            occurred_at=now - datetime.timedelta(seconds=rng.randint(0, 60 * 86400)),
+        )
+        for contact_id in contact_ids.iterator()
+        if rng.random() < share
+    ]
+    ContactActivity.objects.bulk_create(activities, batch_size=2000)
+    return len(activities)
+
+
+def create_groups(group_model, newsletter_page=None) -> list:
+    """Create example groups that together use every built-in condition type.
+
+    With ``newsletter_page``, also a group of the contacts who submitted that
+    form page in the last 30 days.
+    """
 
     def make(name, description, *blocks, match="all"):
         return group_model.objects.create(
@@ -205,7 +234,29 @@ def create_groups(group_model) -> list:
         "Tagged vip or key-account.",
         _block(_tags("any", "vip, key-account")),
     )
+    activity_groups = []
+    if newsletter_page is not None:
+        activity_groups.append(
+            make(
+                "Newsletter sign-ups (30 days)",
+                "Submitted the newsletter form in the last 30 days.",
+                _block(
+                    {
+                        "type": "submitted_form",
+                        "value": {
+                            "negation": "has",
+                            "form": newsletter_page.pk,
+                            "operator": "at_least",
+                            "count": 1,
+                            "period": "last_days",
+                            "days": 30,
+                        },
+                    }
+                ),
+            )
+        )
     return [
+        *activity_groups,
         german,
         hot,
         vip,

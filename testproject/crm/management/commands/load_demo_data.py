@@ -7,8 +7,9 @@ from django.db import transaction
 from taggit.models import Tag
 from wagtail.models import Page, Site
 
-from crm.demo_data import create_contacts, create_groups
+from crm.demo_data import create_contacts, create_form_submissions, create_groups
 from home.models import HomePage
+from home.newsletter import ensure_newsletter_page
 from wagtail_contactgroups.conf import get_contact_model
 from wagtail_contactgroups.engine.recalculate import recalculate_groups
 from wagtail_contactgroups.models import ContactGroup
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"--contacts must be at least 1, not {contacts}.")
         model = get_contact_model()
         self._ensure_site()
+        newsletter_page = ensure_newsletter_page()
         existing = model.objects.count()
         if existing and not refresh:
             self.stdout.write(
@@ -53,7 +55,8 @@ class Command(BaseCommand):
                 model.objects.all().delete()
                 Tag.objects.filter(taggit_taggeditem_items__isnull=True).delete()
             create_contacts(model, contacts, seed=seed)
-            groups = create_groups(ContactGroup)
+            create_form_submissions(model, newsletter_page, seed=seed)
+            groups = create_groups(ContactGroup, newsletter_page)
         failures: dict[int, str] = {}
         # bulk_create skips the save receivers, so fill every group here.
         results = recalculate_groups(None, failures=failures)
