@@ -9,7 +9,8 @@ from .conditions.activities import (
     SubmittedFormCondition,
     VisitedPageCondition,
 )
-from .conditions.fields import ContactFieldCondition, EmailDomainCondition
+from .conditions.email import EmailDomainCondition
+from .conditions.fields import ContactFieldCondition
 from .conditions.membership import GroupMembershipCondition
 from .conditions.tags import TagsCondition
 from .tracking import track_page_visit
