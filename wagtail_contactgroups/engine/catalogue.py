@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from ..conditions import ConditionContext, ConditionError, Dependencies
 from .dependencies import dependency_levels
-from .sql import compile_condition
+from .sql import compile_condition, evaluated_contacts_subquery
 from .tree import build_q
 
 logger = logging.getLogger(__name__)
+
+# How long the SQL of a time-relative condition ("in the last 30 days") may be
+# reused before it is compiled again for the current time. Compiling costs
+# far more than evaluating, and a contact's membership in such a group drifts
+# anyway until its next save or the group's next recalculation.
+TIME_RELATIVE_REUSE = datetime.timedelta(seconds=60)
 
 
 @dataclass
@@ -26,15 +34,29 @@ class GroupEntry:
     level: int = 0
     error: str = ""
     _fragment: tuple[str, list] | None = field(default=None, repr=False)
+    _compiled_at: datetime.datetime | None = field(default=None, repr=False)
 
     def fragment(self, context: ConditionContext) -> tuple[str, list]:
-        """Return the SQL condition; time-relative ones are rebuilt per call."""
-        if self._fragment is not None:
+        """Return the SQL condition, compiled once and reused.
+
+        A time-relative condition is compiled again once it is older than
+        ``TIME_RELATIVE_REUSE`` or from another day than ``context.now``.
+        """
+        if self._fragment is not None and self._still_current(context.now):
             return self._fragment
-        fragment = compile_condition(build_q(self.group, context), context.using)
+        self._fragment = compile_condition(build_q(self.group, context), context.using)
+        self._compiled_at = context.now
+        return self._fragment
+
+    def _still_current(self, now: datetime.datetime) -> bool:
         if not self.dependencies.time_relative:
-            self._fragment = fragment
-        return fragment
+            return True
+        compiled_at = self._compiled_at
+        return (
+            compiled_at is not None
+            and compiled_at <= now < compiled_at + TIME_RELATIVE_REUSE
+            and timezone.localdate(compiled_at) == timezone.localdate(now)
+        )
 
 
 @dataclass
@@ -59,6 +81,15 @@ class Catalogue:
 
 
 _cache = threading.local()
+
+
+def evaluation_context(using: str) -> ConditionContext:
+    """Return the context that catalogue fragments are compiled in.
+
+    Subqueries that use ``context.evaluated_contacts()`` hold a placeholder
+    for the evaluated ids; ``sql.fill_contact_ids`` fills it at execution.
+    """
+    return ConditionContext(using=using, contact_ids=evaluated_contacts_subquery(using))
 
 
 def _current_key(using: str) -> tuple:
@@ -90,7 +121,7 @@ def _build(using: str, key: tuple) -> Catalogue:
             entry.error = "The group depends on itself through other groups."
             continue
         try:
-            entry.fragment(ConditionContext(using=using))
+            entry.fragment(evaluation_context(using))
         except ConditionError as error:
             entry.error = str(error.args[0])
     return Catalogue(key=key, entries=entries)
