@@ -1,7 +1,7 @@
 """Generate contacts, activities and groups in bulk, in the database itself.
 
 Values come from integer hashes of the row number, so a run at a given size
-always produces the same data on PostgreSQL and SQLite: about 15 % of the
+always produces the same data on PostgreSQL and SQLite. About 15 % of the
 contacts have no country, 1 % are merged into the previous contact, and
 about 4 % live in Germany.
 """
@@ -194,7 +194,7 @@ def _page_ids(using: str) -> list[int]:
 
 
 def analyze(using: str = "default") -> None:
-    """Refresh planner statistics after the bulk load (PostgreSQL only)."""
+    """Refresh planner statistics after the bulk load."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
