@@ -187,11 +187,12 @@ class ActivityCountCondition(Condition):
             result &= Q(occurred_at__gte=context.period_start(days))
         return result
 
-    def _count_is(self, activities: Q, lookup: str, number: int) -> Q:
+    def _count_is(self, activities: Q, lookup: str, number: int, context) -> Q:
         from ..models import ContactActivity
 
+        # During a contact save only that contact's rows are aggregated.
         contact_ids = (
-            ContactActivity.objects.filter(activities)
+            ContactActivity.objects.filter(activities, context.evaluated_contacts())
             .order_by()
             .values("contact_id")
             .annotate(times=Count("pk"))
@@ -206,14 +207,16 @@ class ActivityCountCondition(Condition):
         activities = self._counted(value, context, days)
         if operator == "at_least":
             result = (
-                EVERYONE if count == 0 else self._count_is(activities, "gte", count)
+                EVERYONE
+                if count == 0
+                else self._count_is(activities, "gte", count, context)
             )
         elif operator == "at_most":
-            result = ~self._count_is(activities, "gte", count + 1)
+            result = ~self._count_is(activities, "gte", count + 1, context)
         elif count == 0:
-            result = ~self._count_is(activities, "gte", 1)
+            result = ~self._count_is(activities, "gte", 1, context)
         else:
-            result = self._count_is(activities, "exact", count)
+            result = self._count_is(activities, "exact", count, context)
         if negated:
             return NOTHING if result is EVERYONE else ~result
         return result

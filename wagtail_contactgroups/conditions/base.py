@@ -108,6 +108,23 @@ class ConditionContext:
             self.periods.add(days)
         return period_start(self.now, days)
 
+    # When set, only these contacts are evaluated (a contact save, an
+    # activity): a placeholder that the engine fills with their ids. See
+    # :meth:`evaluated_contacts`.
+    contact_ids: Any = None
+
+    def evaluated_contacts(self, field: str = "contact_id") -> Q:
+        """Return a filter for subqueries on related rows: only evaluated contacts.
+
+        Conditions that aggregate related rows (``pk__in`` over a ``GROUP BY``)
+        should add it to their subquery, so that evaluating one contact does
+        not aggregate the rows of every contact. Matches everything during a
+        full recalculation.
+        """
+        if self.contact_ids is None:
+            return Q()
+        return Q(**{f"{field}__in": self.contact_ids})
+
     @property
     def today(self) -> datetime.date:
         """Today's date in the server time zone (``TIME_ZONE``), not the user's."""

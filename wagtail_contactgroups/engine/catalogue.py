@@ -12,7 +12,7 @@ from django.db.models import Count, Max
 
 from ..conditions import ConditionContext, ConditionError, Dependencies
 from .dependencies import dependency_levels
-from .sql import compile_condition
+from .sql import compile_condition, evaluated_contacts_subquery
 from .tree import build_q
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class GroupEntry:
             )
             return self._fragment
         if self._template is None:
-            self._template = PeriodTemplate.build(self.group, context.using) or False
+            self._template = PeriodTemplate.build(self.group, context) or False
         if self._template:
             return self._template.render(context)
         return compile_condition(build_q(self.group, context), context.using)
@@ -66,10 +66,15 @@ class PeriodTemplate:
     using: str
 
     @classmethod
-    def build(cls, group, using: str) -> PeriodTemplate | None:
+    def build(cls, group, context: ConditionContext) -> PeriodTemplate | None:
         """Compile ``group`` once; return ``None`` if other moments are read."""
-        first = ConditionContext(now=_FIRST, using=using, periods=set())
-        second = ConditionContext(now=_SECOND, using=using, periods=set())
+        using = context.using
+        first = ConditionContext(
+            now=_FIRST, using=using, periods=set(), contact_ids=context.contact_ids
+        )
+        second = ConditionContext(
+            now=_SECOND, using=using, periods=set(), contact_ids=context.contact_ids
+        )
         sql, params = compile_condition(build_q(group, first), using)
         other_sql, other_params = compile_condition(build_q(group, second), using)
         if sql != other_sql or len(params) != len(other_params):
@@ -123,6 +128,15 @@ class Catalogue:
 _cache = threading.local()
 
 
+def evaluation_context(using: str) -> ConditionContext:
+    """Return the context that catalogue fragments are compiled in.
+
+    Subqueries that use ``context.evaluated_contacts()`` hold a placeholder
+    for the evaluated ids; ``sql.fill_contact_ids`` fills it at execution.
+    """
+    return ConditionContext(using=using, contact_ids=evaluated_contacts_subquery(using))
+
+
 def _current_key(using: str) -> tuple:
     from ..models import ContactGroup
 
@@ -152,7 +166,7 @@ def _build(using: str, key: tuple) -> Catalogue:
             entry.error = "The group depends on itself through other groups."
             continue
         try:
-            entry.fragment(ConditionContext(using=using))
+            entry.fragment(evaluation_context(using))
         except ConditionError as error:
             entry.error = str(error.args[0])
     return Catalogue(key=key, entries=entries)

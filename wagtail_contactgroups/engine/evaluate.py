@@ -11,11 +11,10 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from ..conditions import ConditionContext
 from ..signals import send_membership_changed
-from .catalogue import Catalogue, get_catalogue
+from .catalogue import Catalogue, evaluation_context, get_catalogue
 from .locks import lock_groups_shared
-from .sql import contact_table, id_list_param, id_list_sql
+from .sql import contact_table, fill_contact_ids, id_list_param, id_list_sql
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +84,7 @@ def update_contacts(
     with transaction.atomic(using=using):
         lock_groups_shared(involved, using)
         current = _current_memberships(contact_ids, involved, using)
-        context = ConditionContext(using=using)
+        context = evaluation_context(using)
         moved_groups: set[int] = set()
         for level in sorted({catalogue.entries[pk].level for pk in involved}):
             level_groups = [
@@ -132,6 +131,7 @@ def _evaluate(catalogue, group_ids, contact_ids, context) -> dict[int, list[bool
         f"SELECT {table}.{pk}, {', '.join(columns)} FROM {table} "
         f"WHERE {id_list_sql(using, f'{table}.{pk}')}"
     )
+    params = fill_contact_ids(params, using, contact_ids)
     params.append(id_list_param(using, contact_ids))
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)

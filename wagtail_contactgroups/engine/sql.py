@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connections
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext
 
@@ -60,3 +61,28 @@ def id_list_param(using: str, ids) -> object:
     import json
 
     return json.dumps(list(ids))
+
+
+class _ContactIdsPlaceholder:
+    """Stands for the list of evaluated contact ids in a compiled fragment."""
+
+    def __repr__(self):
+        return "<evaluated contact ids>"
+
+
+CONTACT_IDS = _ContactIdsPlaceholder()
+
+
+def evaluated_contacts_subquery(using: str) -> RawSQL:
+    """Return a subquery of the evaluated contact ids, filled in at execution."""
+    if connections[using].vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [CONTACT_IDS])
+    return RawSQL("SELECT value FROM json_each(%s)", [CONTACT_IDS])
+
+
+def fill_contact_ids(params: list, using: str, ids) -> list:
+    """Replace the evaluated-contacts placeholder in ``params`` by ``ids``."""
+    if not any(param is CONTACT_IDS for param in params):
+        return params
+    value = id_list_param(using, ids)
+    return [value if param is CONTACT_IDS else param for param in params]
