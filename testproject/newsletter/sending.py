@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -87,10 +87,21 @@ def _set_status(newsletter, status, message="", **fields) -> None:
     )
 
 
+def _mail_connection():
+    """Return the default email connection: Django 6.1's mailers or 5.2's."""
+    try:
+        from django.core.mail import mailers
+    except ImportError:
+        from django.core.mail import get_connection
+
+        return get_connection(fail_silently=False)
+    return mailers.default
+
+
 def _send_all(newsletter: Newsletter) -> SendResult:
     claim = uuid.uuid4().hex
     result = SendResult()
-    connection = get_connection(fail_silently=False)
+    connection = _mail_connection()
     for contacts in _recipient_batches(newsletter):
         deliveries = _claim(newsletter, contacts, claim)
         if deliveries:
@@ -146,13 +157,10 @@ def _claim(newsletter, contacts, claim: str) -> list[Delivery]:
     )
 
 
-def _message(newsletter, delivery, connection) -> EmailMultiAlternatives:
+def _message(newsletter, delivery) -> EmailMultiAlternatives:
     html, text = render_email(newsletter, delivery.pk)
     message = EmailMultiAlternatives(
-        subject=newsletter.subject,
-        body=text,
-        to=[delivery.email],
-        connection=connection,
+        subject=newsletter.subject, body=text, to=[delivery.email]
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -163,7 +171,7 @@ def _send_batch(newsletter, deliveries, connection, result: SendResult) -> None:
     with connection:
         for delivery in deliveries:
             try:
-                _message(newsletter, delivery, connection).send()
+                connection.send_messages([_message(newsletter, delivery)])
             except Exception as error:
                 logger.warning(
                     "Newsletter %s to contact %s failed: %s",
