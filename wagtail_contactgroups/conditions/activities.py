@@ -159,13 +159,9 @@ class ActivityCountCondition(Condition):
     def check_subject(self, value) -> None:
         """Raise ``ConditionError`` when the chosen page, form or type is invalid."""
 
-    def validate(self, value):
-        try:
-            self.parse(value)
-            self.check_subject(value)
-        except ConditionError as error:
-            return {error.args[1]: error.args[0]}
-        return {}
+    def check(self, value):
+        self.parse(value)
+        self.check_subject(value)
 
     def get_dependencies(self, value):
         try:

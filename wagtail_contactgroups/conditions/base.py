@@ -229,11 +229,26 @@ class Condition:
             help_text=self.description,
         )
 
+    def check(self, value) -> None:
+        """Raise ``ConditionError(message, parameter)`` if ``value`` is invalid.
+
+        The default calls ``self.parse(value)`` when the subclass has one.
+        """
+        parse = getattr(self, "parse", None)
+        if parse is not None:
+            parse(value)
+
     def validate(self, value) -> dict[str, Any]:
         """Return error messages by parameter name (``"__all__"`` for the whole).
 
-        Called after each parameter block has cleaned its own value.
+        Called after each parameter block has cleaned its own value; reports
+        what :meth:`check` raises.
         """
+        try:
+            self.check(value)
+        except ConditionError as error:
+            parameter = error.args[1] if len(error.args) > 1 else "__all__"
+            return {parameter: error.args[0]}
         return {}
 
     def get_q(self, value, context: ConditionContext) -> Q:

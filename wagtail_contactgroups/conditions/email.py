@@ -75,13 +75,6 @@ class EmailDomainCondition(Condition):
                 )
         return operator, domains
 
-    def validate(self, value):
-        try:
-            self.parse(value)
-        except ConditionError as error:
-            return {error.args[1]: error.args[0]}
-        return {}
-
     def get_dependencies(self, value):
         return Dependencies(fields=frozenset(["email"]))
 

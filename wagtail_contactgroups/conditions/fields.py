@@ -224,13 +224,6 @@ class ContactFieldCondition(Condition):
             parameter,
         )
 
-    def validate(self, value):
-        try:
-            self.parse(value)
-        except ConditionError as error:
-            return {error.args[1] if len(error.args) > 1 else "__all__": error.args[0]}
-        return {}
-
     def get_dependencies(self, value):
         return Dependencies(
             fields=frozenset([value.get("field") or ""]),

@@ -82,13 +82,6 @@ class GroupMembershipCondition(Condition):
             raise ConditionError(gettext("Choose an operator."), "operator")
         return operator, self.group_ids(value)
 
-    def validate(self, value):
-        try:
-            self.parse(value)
-        except ConditionError as error:
-            return {error.args[1]: error.args[0]}
-        return {}
-
     def get_dependencies(self, value):
         ids = [group.pk for group in value.get("groups") or [] if group is not None]
         return Dependencies(groups=frozenset(ids))

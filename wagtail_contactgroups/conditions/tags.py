@@ -87,13 +87,6 @@ class TagsCondition(Condition):
             raise ConditionError(message, "tags")
         return operator, names
 
-    def validate(self, value):
-        try:
-            self.parse(value)
-        except ConditionError as error:
-            return {error.args[1]: error.args[0]}
-        return {}
-
     def get_dependencies(self, value):
         return Dependencies(fields=frozenset(["tags"]))
 
