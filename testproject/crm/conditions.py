@@ -38,12 +38,8 @@ class LeadScoreCondition(Condition):
             raise ConditionError(gettext("Enter a minimum score."), "minimum")
         return int(minimum)
 
-    def validate(self, value):
-        try:
-            self.minimum(value)
-        except ConditionError as error:
-            return {error.args[1]: error.args[0]}
-        return {}
+    def check(self, value):
+        self.minimum(value)
 
     def get_q(self, value, context):
         return Q(lead_score__gte=self.minimum(value))
