@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import Count, Max
+from django.utils.translation import gettext
 
 from ..conditions import ConditionContext, ConditionError, Dependencies
 from .dependencies import dependency_levels
@@ -163,7 +164,7 @@ def _build(using: str, key: tuple) -> Catalogue:
     for pk, entry in entries.items():
         entry.level = levels.get(pk, 0)
         if pk in cyclic:
-            entry.error = "The group depends on itself through other groups."
+            entry.error = gettext("The group depends on itself through other groups.")
             continue
         try:
             entry.fragment(evaluation_context(using))
