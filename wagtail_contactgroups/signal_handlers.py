@@ -159,6 +159,24 @@ def group_changed(sender, **kwargs):
     clear_catalogue()
 
 
+def reference_deleted(sender, using=None, **kwargs):
+    """After a group or page is deleted, mark the groups whose condition named it."""
+    using = using or "default"
+    _pending.__dict__.setdefault("references_deleted", set()).add(using)
+    # One callback per deletion; the first to run after a commit does the
+    # check. After a rollback the flag stays set for the next commit.
+    transaction.on_commit(lambda: _check_references(using), using=using, robust=True)
+
+
+def _check_references(using: str) -> None:
+    from .engine.validity import mark_broken_groups
+
+    pending = _pending.__dict__.setdefault("references_deleted", set())
+    if using in pending:
+        pending.discard(using)
+        mark_broken_groups(using)
+
+
 def group_saved_for_schedule(sender, instance, raw=False, using=None, **kwargs):
     """Give the group its nightly time and keep its django-q2 schedule in step."""
     from .scheduling import ensure_scheduled_time, sync_group_schedule
@@ -185,6 +203,8 @@ def schedule_saving(sender, instance, raw=False, **kwargs):
 
 def connect() -> None:
     """Connect the receivers to the contact model in use."""
+    from wagtail.models import Page
+
     from .models import ContactGroup
 
     contact_model = get_contact_model()
@@ -200,6 +220,12 @@ def connect() -> None:
     post_save.connect(group_changed, sender=ContactGroup, dispatch_uid="cg_group_save")
     post_delete.connect(
         group_changed, sender=ContactGroup, dispatch_uid="cg_group_delete"
+    )
+    post_delete.connect(
+        reference_deleted, sender=ContactGroup, dispatch_uid="cg_group_reference"
+    )
+    post_delete.connect(
+        reference_deleted, sender=Page, dispatch_uid="cg_page_reference"
     )
     connect_schedules()
 
