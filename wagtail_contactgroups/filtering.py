@@ -56,6 +56,28 @@ def _all_groups(request):
     return ContactGroup.objects.all()
 
 
+# The range of the 64-bit integer keys that PostgreSQL and SQLite store.
+KEY_RANGE = range(-(2**63), 2**63)
+
+
+class GroupChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Multiple group choice that rejects ids the database cannot store."""
+
+    def _check_values(self, value):
+        for item in value if isinstance(value, (list, tuple, set)) else []:
+            try:
+                number = int(str(item).strip())
+            except ValueError:
+                continue  # reported as an invalid choice by Django
+            if number not in KEY_RANGE:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)
+
+
 class ContactGroupFilter(django_filters.ModelMultipleChoiceFilter):
     """Keep rows whose contact is in any, all or none of the chosen groups.
 
@@ -66,6 +88,8 @@ class ContactGroupFilter(django_filters.ModelMultipleChoiceFilter):
     uses ``EXISTS`` subqueries, so it never duplicates rows. An empty choice
     leaves the queryset unfiltered, like every other django-filter filter.
     """
+
+    field_class = GroupChoiceField
 
     def __init__(
         self,

@@ -8,6 +8,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
 from .conf import get_contact_model
+from .filtering import GroupChoiceField
 from .models import ContactGroup, ContactGroupMembership, GroupStatus
 
 
@@ -32,10 +33,14 @@ def _group_queryset(request):
     return ContactGroup.objects.order_by("name")
 
 
+class GroupsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = GroupChoiceField
+
+
 class ContactFilterSet(WagtailFilterSet):
     """Filters of the contact listing."""
 
-    groups = django_filters.ModelMultipleChoiceFilter(
+    groups = GroupsFilter(
         label=_("In any of the groups"),
         queryset=_group_queryset,
         method="filter_groups",

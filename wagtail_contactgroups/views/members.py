@@ -21,6 +21,7 @@ from wagtail.admin.views.generic.base import BaseListingView
 from wagtail.admin.widgets import HeaderButton
 
 from ..conf import get_contact_model
+from ..filtering import KEY_RANGE
 from ..filters import MemberFilterSet
 from ..models import ContactGroup, ContactGroupMembership
 from ..permissions import can_see_members
@@ -57,11 +58,15 @@ def bound_contact_key(queryset, lookup: str, key: int):
 
 
 def parse_key(value) -> int | None:
-    """Return the contact id of a keyset bound, or None when missing or invalid."""
+    """Return the contact id of a keyset bound, or None when missing or invalid.
+
+    Ids outside the 64-bit range the database stores count as invalid.
+    """
     try:
-        return int(value) if value not in (None, "") else None
+        key = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return key if key is None or key in KEY_RANGE else None
 
 
 class MemberGroupMixin:
