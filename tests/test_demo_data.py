@@ -2,9 +2,11 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_q.models import Schedule
 
 from wagtail_contactgroups.conf import get_contact_model
 from wagtail_contactgroups.models import ContactGroup, GroupStatus
+from wagtail_contactgroups.scheduling import schedule_name
 
 from .helpers import member_ids, python_members
 
@@ -39,6 +41,13 @@ def test_loads_contacts_and_groups(capsys):
         assert member_ids(group) == python_members(group), group.name
     assert all(group.member_count for group in groups)
     assert "Loaded 500 contacts and 12 groups" in capsys.readouterr().out
+
+    # The groups that drift with time are recalculated every night.
+    nightly = {group.name for group in groups if group.schedule_enabled}
+    assert nightly == {"New in the last 30 days", "Newsletter sign-ups (30 days)"}
+    for group in groups:
+        if group.schedule_enabled:
+            assert Schedule.objects.filter(name=schedule_name(group.pk)).count() == 1
 
 
 def test_second_run_skips_then_refreshes(capsys):

@@ -216,9 +216,13 @@ def create_groups(group_model, newsletter_page=None) -> list:
     form page in the last 30 days.
     """
 
-    def make(name, description, *blocks, match="all"):
+    def make(name, description, *blocks, match="all", nightly=False):
         return group_model.objects.create(
-            name=name, description=description, match=match, conditions=list(blocks)
+            name=name,
+            description=description,
+            match=match,
+            conditions=list(blocks),
+            schedule_enabled=nightly,
         )
 
     german = make(
@@ -253,6 +257,7 @@ def create_groups(group_model, newsletter_page=None) -> list:
                         },
                     }
                 ),
+                nightly=True,
             )
         )
     return [
@@ -269,6 +274,7 @@ def create_groups(group_model, newsletter_page=None) -> list:
             "New in the last 30 days",
             "Created in the last 30 days (server time zone).",
             _block(_field("created_at", "in_last_days", days=30)),
+            nightly=True,
         ),
         make(
             "Born in the 1990s",
