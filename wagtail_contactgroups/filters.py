@@ -33,6 +33,15 @@ def _group_queryset(request):
     return ContactGroup.objects.order_by("name")
 
 
+class OptionalCheckboxInput(forms.CheckboxInput):
+    """A checkbox that reads as "no filter" (None) until the form is submitted."""
+
+    def value_from_datadict(self, data, files, name):
+        if name not in data:
+            return None
+        return super().value_from_datadict(data, files, name)
+
+
 class GroupsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = GroupChoiceField
 
@@ -58,7 +67,7 @@ class ContactFilterSet(WagtailFilterSet):
     hide_merged = django_filters.BooleanFilter(
         label=_("Hide merged contacts"),
         method="filter_hide_merged",
-        widget=forms.CheckboxInput,
+        widget=OptionalCheckboxInput,
     )
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -40,11 +40,12 @@ def safe_cell(value) -> str:
 class MembersExportView(MemberGroupMixin, View):
     """Download the members of a group as CSV, with the listing's search and filters."""
 
-    def get_queryset(self):
+    def get_filters(self) -> MemberFilterSet:
         queryset = ContactGroupMembership.objects.filter(group=self.group)
-        filters = MemberFilterSet(self.request.GET, queryset=queryset)
-        if filters.is_valid():
-            queryset = filters.qs
+        return MemberFilterSet(self.request.GET, queryset=queryset)
+
+    def get_queryset(self):
+        queryset = self.get_filters().qs
         query = self.request.GET.get("q", "").strip()
         if query:
             queryset = search_members(queryset, query)
@@ -67,6 +68,21 @@ class MembersExportView(MemberGroupMixin, View):
             yield writer.writerow([safe_cell(value) for value in row])
 
     def get(self, request, pk):
+        filters = self.get_filters()
+        if not filters.is_valid():
+            # Exporting every member instead would hand out the wrong list.
+            errors = "; ".join(
+                f"{name}: {' '.join(messages)}"
+                for name, messages in filters.errors.items()
+            )
+            return HttpResponseBadRequest(
+                _(
+                    "Invalid filters, nothing exported: %(errors)s. Correct them in "
+                    "the Contacts view and download again."
+                )
+                % {"errors": errors},
+                content_type="text/plain; charset=utf-8",
+            )
         filename = f"{slugify(self.group.name) or 'contact-group'}-contacts.csv"
         response = StreamingHttpResponse(self.rows(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
