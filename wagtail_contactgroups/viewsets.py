@@ -40,6 +40,13 @@ class ContactGroupViewSet(SnippetViewSet):
     menu_label = _("Contact groups")
     add_to_admin_menu = False
     inspect_view_enabled = True
+    inspect_view_fields_exclude = [
+        "dependencies",
+        "latest_revision",
+        "recalculation_requested_at",
+        "recalculation_started_at",
+        "recalculation_task_id",
+    ]
     index_view_class = ContactGroupIndexView
     add_view_class = ContactGroupCreateView
     edit_view_class = ContactGroupEditView

@@ -32,3 +32,12 @@ def test_export_valid_filters_streams(admin_client, german_group):
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode()
     assert "ada" in body.lower()
+
+
+def test_group_inspect_reads_condition(admin_client, german_group):
+    response = admin_client.get(group_url("inspect", german_group.pk))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Country is DE" in body
+    assert "recalculation_task_id" not in body
+    assert "Dependencies" not in body

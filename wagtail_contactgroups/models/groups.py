@@ -192,6 +192,25 @@ class ContactGroup(RevisionMixin, index.Indexed, models.Model):
             self._saved_condition_key = stored.condition_key()
         return self._saved_condition_key != self.condition_key()
 
+    def get_conditions_display(self) -> str:
+        """Return the condition as one line of text, for the inspect view."""
+        from ..conditions import ConditionError
+        from ..engine.tree import iter_conditions
+
+        try:
+            parts = [
+                " {} ".format(
+                    _("and") if value.get("match") == Match.ALL else _("or")
+                ).join(condition.describe(item) for condition, item in items)
+                for value, items in iter_conditions(self)
+            ]
+        except ConditionError as error:
+            return str(error.args[0])
+        if not parts:
+            return str(_("No condition: the group has no members."))
+        joiner = " {} ".format(_("AND") if self.match == Match.ALL else _("OR"))
+        return joiner.join(f"({part})" for part in parts)
+
     @property
     def needs_recalculation(self) -> bool:
         return self.status in (GroupStatus.NEEDS_RECALCULATION, GroupStatus.FAILED)
