@@ -8,19 +8,21 @@ from .models import GroupStatus
 
 
 class RecalculationStatusPanel(Panel):
-    """A warning shown while the group's membership does not follow its condition."""
+    """The membership status of a saved group; a warning while it is stale."""
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "wagtail_contactgroups/panels/recalculation_status.html"
 
         def is_shown(self):
-            instance = self.instance
-            return bool(instance and instance.pk and instance.needs_recalculation)
+            return bool(self.instance and self.instance.pk)
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
-            context["failed"] = self.instance.status == GroupStatus.FAILED
+            status = self.instance.status
             context["group"] = self.instance
+            context["failed"] = status == GroupStatus.FAILED
+            context["stale"] = status == GroupStatus.NEEDS_RECALCULATION
+            context["in_progress"] = status in (GroupStatus.QUEUED, GroupStatus.RUNNING)
             return context
 
 

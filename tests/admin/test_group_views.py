@@ -55,6 +55,7 @@ def test_stale_group_shows_warning_and_action(admin_client):
     group = make_group("Stale", condition_group(field_condition("country", "eq", "FR")))
     html = admin_client.get(group_url("edit", group.pk)).content.decode()
     assert "help-warning" in html
+    assert "have not been calculated yet" in html
     assert "Recalculate contact group" in html
     assert group_url("recalculate", group.pk) in html
 
@@ -63,6 +64,22 @@ def test_fresh_group_hides_recalculation(admin_client, german_group):
     html = admin_client.get(group_url("edit", german_group.pk)).content.decode()
     assert "Recalculate contact group" not in html
     assert "help-warning" not in html
+    assert "Up to date: 2 members" in html
+
+
+def test_changed_group_says_condition_changed(admin_client, german_group):
+    ContactGroup.objects.filter(pk=german_group.pk).update(
+        status=GroupStatus.NEEDS_RECALCULATION
+    )
+    html = admin_client.get(group_url("edit", german_group.pk)).content.decode()
+    assert "The condition changed since" in html
+
+
+def test_queued_group_shows_progress(admin_client, german_group):
+    ContactGroup.objects.filter(pk=german_group.pk).update(status=GroupStatus.QUEUED)
+    html = admin_client.get(group_url("edit", german_group.pk)).content.decode()
+    assert "Recalculation: Queued" in html
+    assert "Recalculate contact group" not in html
 
 
 def test_failed_group_shows_reason(admin_client, german_group):
