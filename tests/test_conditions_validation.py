@@ -52,6 +52,7 @@ pytestmark = pytest.mark.django_db
         (field_condition("birthday", "in_last_days"), "days", "number of days"),
         (email_domain_condition("in", "exa mple.com"), "domains", "“exa mple.com”"),
         (email_domain_condition("in", ","), "domains", "at least one domain"),
+        (email_domain_condition("in", "@@, x.org"), "domains", "“@@”"),
         (tags_condition("any", ""), "tags", "at least one tag"),
     ],
 )

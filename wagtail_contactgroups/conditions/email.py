@@ -54,26 +54,27 @@ class EmailDomainCondition(Condition):
             raise ConditionError(
                 gettext("Choose “is one of” or “is none of”."), "operator"
             )
-        domains = [
-            item.lstrip("@").lower() for item in split_list(value.get("domains"))
-        ]
-        domains = list(dict.fromkeys(domains))
-        if not domains:
+        entered = split_list(value.get("domains"))
+        if not entered:
             raise ConditionError(gettext("Enter at least one domain."), "domains")
-        message = check_list_size(domains)
+        message = check_list_size(entered)
         if message:
             raise ConditionError(message, "domains")
-        for domain in domains:
+        domains = []
+        for item in entered:
+            # One leading "@" is allowed, as in "@example.com".
+            domain = item.removeprefix("@").lower()
             if not _DOMAIN.match(domain):
                 raise ConditionError(
                     gettext(
                         "“%(domain)s” is not a domain name. Enter names like "
                         "example.com, without spaces."
                     )
-                    % {"domain": domain},
+                    % {"domain": item},
                     "domains",
                 )
-        return operator, domains
+            domains.append(domain)
+        return operator, list(dict.fromkeys(domains))
 
     def get_dependencies(self, value):
         return Dependencies(fields=frozenset(["email"]))
