@@ -176,7 +176,7 @@ def well_formed_params(draw, type_name, page_ids, group_ids, hostile) -> dict:
             "field": draw(st.sampled_from(["email", "first_name", "last_name"])),
             "operator": draw(st.sampled_from(TEXT_OPERATORS)),
             "value": draw(hostile),
-            "value_to": draw(texts),
+            "value_to": "",
             "days": draw(st.sampled_from(["", "0", "7", "36500"])),
         },
         "email_domain": {
@@ -249,14 +249,17 @@ def condition_posts(draw, page_ids=(), group_ids=(), well_formed=False) -> dict:
     if well_formed:
         sizes = st.integers(1, 2)
         group_count = draw(st.sampled_from([1, 1, 1, 2]))
+    matches = st.sampled_from(["all", "any"])
+    if not well_formed:
+        matches = st.one_of(matches, texts)
     data = {
-        "match": draw(st.one_of(st.sampled_from(["all", "any"]), texts)),
+        "match": draw(matches),
         "conditions-count": str(group_count),
     }
     for index in range(group_count):
         data.update(stream_item("conditions", index, "condition_group"))
         group = f"conditions-{index}-value"
-        data[f"{group}-match"] = draw(st.one_of(st.sampled_from(["all", "any"]), texts))
+        data[f"{group}-match"] = draw(matches)
         count = draw(sizes) if index == 0 else draw(st.integers(0, 2))
         data[f"{group}-conditions-count"] = str(count)
         for position in range(count):

@@ -1,4 +1,4 @@
-"""Pieces of the fault tests: a Redis server, a slow membership table, worker pids."""
+"""Helpers of the fault tests: a Redis server, a slowed membership table, pids."""
 
 import os
 import re
@@ -28,7 +28,7 @@ def free_port() -> int:
 
 @contextmanager
 def running_redis(tmp_path: Path):
-    """Run Debian's ``redis-server`` on a free loopback port; yield the port."""
+    """Run Debian's ``redis-server`` on a free loopback port and yield the port."""
     if not REDIS_SERVER.exists():
         pytest.fail(
             f"redis-server not found at {REDIS_SERVER}. Install it with "
@@ -112,7 +112,7 @@ def backend_alive(pid: int) -> bool:
 
 
 def worker_pid_processing(log_path: Path, task_name: str) -> int:
-    """Return the OS pid of the cluster worker whose log says it runs ``task_name``.
+    """Return the OS pid of the cluster worker that logged taking ``task_name``.
 
     django-q2 logs "<worker> ready for work at <pid>" when a worker starts and
     "<worker> processing <task name> ..." when it takes a task.

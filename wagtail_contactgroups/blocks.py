@@ -80,7 +80,7 @@ class ConditionGroupsBlock(blocks.StreamBlock):
         label = _("Condition groups")
 
     def value_from_datadict(self, data, files, prefix):
-        """Read the posted builder; malformed data becomes an empty, unreadable value.
+        """Read the posted builder, turning malformed data into an unreadable value.
 
         Wagtail's blocks raise ``KeyError`` or ``ValueError`` when a posted key
         is missing or a count or order is not a number. Such a post did not
@@ -90,7 +90,7 @@ class ConditionGroupsBlock(blocks.StreamBlock):
         try:
             return super().value_from_datadict(data, files, prefix)
         except (KeyError, ValueError, TypeError, OverflowError) as error:
-            logger.info("Unreadable condition data posted (%r)", error)
+            logger.info("Invalid condition data posted, not readable: %r", error)
             value = blocks.StreamValue(self, [])
             value.unreadable = str(error) if isinstance(error, ValueError) else True
             return value
