@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from django.db import connection
 REPO_DIR = Path(__file__).resolve().parents[1]
 
 
-def cluster_environment() -> dict:
+def cluster_environment(extra: dict | None = None) -> dict:
     """Point a child process at the test database this test uses."""
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "testproject.settings.test"
@@ -23,21 +24,22 @@ def cluster_environment() -> dict:
         env["CONTACTGROUPS_SQLITE_NAME"] = name
     else:
         env["CONTACTGROUPS_PG_NAME"] = name
+    env.update(extra or {})
     return env
 
 
-def start_qcluster(tmp_path):
-    """Start ``manage.py qcluster``, yield its log path, then stop that process."""
-    log_path = tmp_path / "qcluster.log"
+@contextmanager
+def running_qcluster(log_path: Path, extra_env: dict | None = None):
+    """Run ``manage.py qcluster`` logging to ``log_path``; stop it on exit."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, str(REPO_DIR / "testproject" / "manage.py"), "qcluster"],
-            env=cluster_environment(),
+            env=cluster_environment(extra_env),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        yield log_path
+        yield process
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -45,6 +47,13 @@ def start_qcluster(tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def start_qcluster(tmp_path):
+    """Start ``manage.py qcluster``, yield its log path, then stop that process."""
+    log_path = tmp_path / "qcluster.log"
+    with running_qcluster(log_path):
+        yield log_path
 
 
 def wait_for(check, log_path, seconds=45.0):
@@ -55,3 +64,8 @@ def wait_for(check, log_path, seconds=45.0):
             return
         time.sleep(0.25)
     pytest.fail(f"Timed out. qcluster log:\n{log_path.read_text(errors='replace')}")
+
+
+def wait_for_log(log_path: Path, text: str, seconds: float = 45.0) -> None:
+    """Wait until the cluster's log contains ``text``."""
+    wait_for(lambda: text in log_path.read_text(errors="replace"), log_path, seconds)

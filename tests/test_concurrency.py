@@ -101,7 +101,8 @@ class ContactChurn(threading.Thread):
 def run_round(seed: int) -> dict:
     """Churn contacts while recalculating both groups; return the round's figures."""
     base, reader = make_groups(threshold=random.Random(seed).randint(30, 70))
-    recalculate_groups([base])
+    failures = {}
+    recalculate_groups([base], failures=failures)
     ids = get_contact_model().objects.values_list("pk", flat=True)
     id_range = (min(ids), max(ids))
 
@@ -122,7 +123,7 @@ def run_round(seed: int) -> dict:
             )
         ]
         base.save()
-        recalculate_groups([base])
+        recalculate_groups([base], failures=failures)
     stop.set()
     for worker in workers:
         worker.join(timeout=60)
@@ -130,6 +131,7 @@ def run_round(seed: int) -> dict:
     figures = {
         "operations": sum(worker.operations for worker in workers),
         "recalculations": recalculations,
+        "failed": len(failures),
     }
     for worker in workers:
         assert worker.error is None, repr(worker.error)
@@ -147,5 +149,6 @@ def test_membership_exact_under_churn():
     logger.warning("Concurrency soak: %s", results)
     print(f"soak contacts={SOAK_CONTACTS} rounds={SOAK_ROUNDS} results={results}")
     for figures in results:
+        assert figures["failed"] == 0, figures
         assert figures["German leads"] == (0, 0), figures
         assert figures["Subscribed German leads"] == (0, 0), figures

@@ -1,5 +1,7 @@
 """StreamField blocks of the condition builder, built from the registry."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -7,6 +9,8 @@ from wagtail.blocks.stream_block import StreamBlockValidationError
 
 from . import conf
 from .models.groups import Match
+
+logger = logging.getLogger(__name__)
 
 MATCH_CHOICES = [
     (Match.ANY, _("Any of these conditions")),
@@ -75,7 +79,34 @@ class ConditionGroupsBlock(blocks.StreamBlock):
     class Meta:
         label = _("Condition groups")
 
+    def value_from_datadict(self, data, files, prefix):
+        """Read the posted builder, turning malformed data into an unreadable value.
+
+        Wagtail's blocks raise ``KeyError`` or ``ValueError`` when a posted key
+        is missing or a count or order is not a number. Such a post did not
+        come from the builder as served, so it gets a validation error in
+        :meth:`clean` instead of a server error.
+        """
+        try:
+            return super().value_from_datadict(data, files, prefix)
+        except (KeyError, ValueError, TypeError, OverflowError) as error:
+            logger.info("Invalid condition data posted, not readable: %r", error)
+            value = blocks.StreamValue(self, [])
+            value.unreadable = str(error) if isinstance(error, ValueError) else True
+            return value
+
     def clean(self, value):
+        unreadable = getattr(value, "unreadable", False)
+        if unreadable:
+            message = _(
+                "The submitted condition is incomplete or malformed and could not "
+                "be read. Reload the page and enter the condition again."
+            )
+            if isinstance(unreadable, str):
+                message = f"{message} ({unreadable})"
+            raise StreamBlockValidationError(
+                non_block_errors=[ValidationError(message, code="unreadable")]
+            )
         limit = conf.max_condition_groups()
         if len(value) > limit:
             raise StreamBlockValidationError(

@@ -137,10 +137,19 @@ def contact_deleting(sender, instance, using, **kwargs):
 
 
 def contact_deleted(sender, instance, using, **kwargs):
-    from .models import ContactGroup
+    from .models import ContactGroup, ContactGroupMembership
     from .signals import send_membership_changed
 
     group_ids = getattr(instance, "_contactgroups_group_ids", [])
+    # A recalculation that locked this contact may have committed a new
+    # membership after Django deleted the contact's memberships and before the
+    # contact's own DELETE could run. Remove it, or the commit would fail on
+    # the membership's foreign key.
+    late = ContactGroupMembership.objects.using(using).filter(contact_id=instance.pk)
+    late_group_ids = list(late.values_list("group_id", flat=True))
+    if late_group_ids:
+        late._raw_delete(using)
+        group_ids = [*group_ids, *late_group_ids]
     if not group_ids:
         return
     ContactGroup.objects.using(using).filter(pk__in=group_ids).update(

@@ -111,6 +111,13 @@ def _apply(group_id: int, fragment, using: str):
     membership = quote(ContactGroupMembership._meta.db_table, using)
     returning = membership_changed.has_listeners()
     suffix = " RETURNING contact_id" if returning else ""
+    # On PostgreSQL, lock the contacts being added against deletion until this
+    # transaction ends. A contact deleted by a transaction that commits while
+    # this one runs is then skipped, instead of failing the whole run on the
+    # membership's foreign key at commit.
+    lock = ""
+    if connections[using].vendor == "postgresql":
+        lock = f" FOR KEY SHARE OF {table}"
 
     delete_sql = (
         f"DELETE FROM {membership} WHERE group_id = %s AND NOT EXISTS ("
@@ -122,7 +129,7 @@ def _apply(group_id: int, fragment, using: str):
         f"SELECT %s, {table}.{pk}, %s FROM {table} WHERE ({condition_sql}) "
         f"AND NOT EXISTS (SELECT 1 FROM {membership} "
         f"WHERE {membership}.group_id = %s "
-        f"AND {membership}.contact_id = {table}.{pk}){suffix}"
+        f"AND {membership}.contact_id = {table}.{pk}){lock}{suffix}"
     )
     with connections[using].cursor() as cursor:
         cursor.execute(delete_sql, [group_id, *condition_params])

@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    ValidationError,
+)
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -57,7 +62,20 @@ class LiveCountView(View):
     def post(self, request):
         if not can_edit_conditions(request.user):
             raise PermissionDenied
-        match = request.POST.get("match", Match.ALL)
+        try:
+            match = request.POST.get("match", Match.ALL)
+        except (RequestDataTooBig, TooManyFieldsSent):
+            return self.invalid(
+                [
+                    {
+                        "field": "",
+                        "message": _(
+                            "The condition is too large to count. Remove conditions "
+                            "or list values, then count again."
+                        ),
+                    }
+                ]
+            )
         if match not in Match.values:
             return self.invalid(
                 [

@@ -4,7 +4,8 @@ The database is chosen with the ``CONTACTGROUPS_DATABASE`` environment
 variable: ``sqlite`` (the default) or ``postgres``. PostgreSQL connection
 details come from ``CONTACTGROUPS_PG_NAME``, ``CONTACTGROUPS_PG_USER``,
 ``CONTACTGROUPS_PG_HOST`` and ``CONTACTGROUPS_PG_PORT``; the SQLite file can
-be moved with ``CONTACTGROUPS_SQLITE_NAME``.
+be moved with ``CONTACTGROUPS_SQLITE_NAME``. ``CONTACTGROUPS_Q_REDIS_PORT``
+switches the task broker from the database to Redis on that port.
 """
 
 import os
@@ -172,6 +173,19 @@ Q_CLUSTER = {
     # the next scheduled run recalculates the group from scratch anyway.
     "catch_up": False,
 }
+
+# With CONTACTGROUPS_Q_REDIS_PORT set, django-q2 uses a Redis broker on that
+# port instead of the database. ALT_CLUSTERS lets a second cluster listen on
+# its own Redis list when started with Q_CLUSTER_NAME (see the cluster tests).
+Q_REDIS_PORT = os.environ.get("CONTACTGROUPS_Q_REDIS_PORT")
+if Q_REDIS_PORT:
+    del Q_CLUSTER["orm"]
+    Q_CLUSTER["redis"] = {
+        "host": os.environ.get("CONTACTGROUPS_Q_REDIS_HOST", "127.0.0.1"),
+        "port": int(Q_REDIS_PORT),
+        "db": 0,
+    }
+    Q_CLUSTER["ALT_CLUSTERS"] = {}
 
 LOGGING = {
     "version": 1,
