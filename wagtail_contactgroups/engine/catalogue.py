@@ -8,11 +8,19 @@ import threading
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, Max
 
 from ..conditions import ConditionContext, ConditionError, Dependencies
 from .dependencies import dependency_levels
-from .sql import compile_condition, evaluated_contacts_subquery
+from .membership_sql import current_groups_sql
+from .prepared import can_prepare, prepared_statements_enabled
+from .sql import (
+    compile_condition,
+    contact_table,
+    evaluated_contacts_subquery,
+    fill_contact_ids,
+    id_list_param,
+    id_list_sql,
+)
 from .tree import build_q
 
 logger = logging.getLogger(__name__)
@@ -29,6 +37,11 @@ class GroupEntry:
     error: str = ""
     _fragment: tuple[str, list] | None = field(default=None, repr=False)
     _template: PeriodTemplate | bool | None = field(default=None, repr=False)
+
+    @property
+    def stable_sql(self) -> bool:
+        """Whether :meth:`fragment` returns the same SQL text at every moment."""
+        return not self.dependencies.time_relative or bool(self._template)
 
     def fragment(self, context: ConditionContext) -> tuple[str, list]:
         """Return the SQL condition at ``context.now``.
@@ -110,6 +123,45 @@ class Catalogue:
 
     key: tuple
     entries: dict[int, GroupEntry]
+    # Whether PostgreSQL can prepare the evaluation statements (see prepared.py).
+    preparable: bool = False
+    # Assembled evaluation SQL by the tuple of group ids it evaluates.
+    statements: dict[tuple, str] = field(default_factory=dict, repr=False)
+
+    def evaluation(
+        self, group_ids: tuple, context: ConditionContext, contact_ids, memberships
+    ) -> tuple[str, list]:
+        """Return SQL and parameters evaluating ``contact_ids`` against ``group_ids``.
+
+        Each row is the contact id, then 1 or 0 per group; with ``memberships``
+        a last column lists the groups the contact is stored in
+        (``membership_sql.parse_group_ids`` reads it). The SQL is assembled
+        once per group set unless a condition's SQL text changes with the
+        time; parameters are taken at ``context.now``.
+        """
+        using = context.using
+        statement_key = (group_ids, memberships)
+        params, columns, stable = [], [], True
+        for group_id in group_ids:
+            entry = self.entries[group_id]
+            fragment_sql, fragment_params = entry.fragment(context)
+            params.extend(fragment_params)
+            columns.append(f"CASE WHEN ({fragment_sql}) THEN 1 ELSE 0 END")
+            stable = stable and entry.stable_sql
+        sql = self.statements.get(statement_key)
+        if sql is None:
+            table, pk = contact_table(using)
+            if memberships:
+                columns.append(current_groups_sql(using, f"{table}.{pk}"))
+            sql = (
+                f"SELECT {table}.{pk}, {', '.join(columns)} FROM {table} "
+                f"WHERE {id_list_sql(using, f'{table}.{pk}')}"
+            )
+            if stable:
+                self.statements[statement_key] = sql
+        params = fill_contact_ids(params, using, contact_ids)
+        params.append(id_list_param(using, contact_ids))
+        return sql, params
 
     def readers_of(self, group_ids: set[int]) -> set[int]:
         """Return the groups that read any of ``group_ids``, directly or not."""
@@ -137,13 +189,26 @@ def evaluation_context(using: str) -> ConditionContext:
     return ConditionContext(using=using, contact_ids=evaluated_contacts_subquery(using))
 
 
-def _current_key(using: str) -> tuple:
+def key_sql(using: str) -> str:
+    """Return SQL of one row that changes whenever any group's condition changes.
+
+    Its columns are the number of groups, the highest id and the latest
+    condition change. Saving a condition, adding or deleting a group moves it.
+    """
     from ..models import ContactGroup
 
-    summary = ContactGroup.objects.using(using).aggregate(
-        count=Count("pk"), max_id=Max("pk"), changed=Max("conditions_changed_at")
-    )
-    return (summary["count"], summary["max_id"], summary["changed"])
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = quote(ContactGroup._meta.db_table)
+    changed = quote(ContactGroup._meta.get_field("conditions_changed_at").column)
+    pk = quote(ContactGroup._meta.pk.column)
+    return f"SELECT COUNT(*), MAX({pk}), MAX({changed}) FROM {table}"
+
+
+def _current_key(using: str) -> tuple:
+    with connections[using].cursor() as cursor:
+        cursor.execute(key_sql(using))
+        return tuple(cursor.fetchone())
 
 
 def _build(using: str, key: tuple) -> Catalogue:
@@ -169,12 +234,26 @@ def _build(using: str, key: tuple) -> Catalogue:
             entry.fragment(evaluation_context(using))
         except ConditionError as error:
             entry.error = str(error.args[0])
-    return Catalogue(key=key, entries=entries)
+    catalogue = Catalogue(key=key, entries=entries)
+    valid = tuple(pk for pk, entry in entries.items() if not entry.error)
+    if valid and prepared_statements_enabled(using):
+        sql, params = catalogue.evaluation(valid, evaluation_context(using), [0], True)
+        catalogue.preparable = can_prepare(sql, params, using)
+    return catalogue
 
 
-def get_catalogue(using: str = "default") -> Catalogue:
-    """Return the catalogue of ``using``, rebuilding it if any group changed."""
-    key = _current_key(using)
+def cached_catalogue(using: str = "default") -> Catalogue | None:
+    """Return this thread's catalogue of ``using`` without checking it is current."""
+    return getattr(_cache, "catalogues", {}).get(using)
+
+
+def get_catalogue(using: str = "default", key: tuple | None = None) -> Catalogue:
+    """Return the catalogue of ``using``, rebuilding it if any group changed.
+
+    ``key`` is the current :func:`key_sql` row when the caller already read it.
+    """
+    if key is None:
+        key = _current_key(using)
     catalogues = getattr(_cache, "catalogues", None)
     if catalogues is None:
         catalogues = _cache.catalogues = {}
