@@ -25,6 +25,9 @@ from .tree import build_q
 
 logger = logging.getLogger(__name__)
 
+# Assembled statements kept per catalogue; past this many they are dropped.
+STATEMENT_LIMIT = 256
+
 
 @dataclass
 class GroupEntry:
@@ -37,18 +40,27 @@ class GroupEntry:
     error: str = ""
     _fragment: tuple[str, list] | None = field(default=None, repr=False)
     _template: PeriodTemplate | bool | None = field(default=None, repr=False)
+    # Whether the condition reads only today's date, and its SQL of one day.
+    _daily: bool | None = field(default=None, repr=False)
+    _day_fragment: tuple | None = field(default=None, repr=False)
 
     @property
     def stable_sql(self) -> bool:
         """Whether :meth:`fragment` returns the same SQL text at every moment."""
         return not self.dependencies.time_relative or bool(self._template)
 
+    @property
+    def daily_sql(self) -> bool:
+        """Whether :meth:`fragment` returns the same SQL text all day long."""
+        return bool(self._daily)
+
     def fragment(self, context: ConditionContext) -> tuple[str, list]:
         """Return the SQL condition at ``context.now``.
 
         Time-relative conditions whose only moments are period starts are
-        compiled once and get new period parameters per call; others are
-        rebuilt per call.
+        compiled once and get new period parameters per call. Those that read
+        only today's date (calendar days) are compiled once a day; others
+        are rebuilt per call.
         """
         if self._fragment is not None:
             return self._fragment
@@ -61,7 +73,46 @@ class GroupEntry:
             self._template = PeriodTemplate.build(self.group, context) or False
         if self._template:
             return self._template.render(context)
-        return compile_condition(build_q(self.group, context), context.using)
+        if self._daily is None:
+            self._daily = reads_date_only(self.group, context)
+        if not self._daily:
+            return compile_condition(build_q(self.group, context), context.using)
+        today = context.today
+        if self._day_fragment is None or self._day_fragment[0] != today:
+            compiled = compile_condition(build_q(self.group, context), context.using)
+            self._day_fragment = (today, compiled)
+        return self._day_fragment[1]
+
+
+def reads_date_only(group, context: ConditionContext) -> bool:
+    """Return whether ``group`` compiles to the same SQL at any time of one day.
+
+    Compiled at the first second, noon and the last second of one server-time
+    day, away from daylight saving changes; calendar-day conditions ("in the
+    last 7 days" of a date) pass, conditions on moments do not.
+    """
+    from ..conditions.field_operators import day_start
+
+    start = day_start(datetime.date(2001, 1, 10))
+    compiled = [
+        compile_condition(
+            build_q(
+                group,
+                ConditionContext(
+                    now=start + offset,
+                    using=context.using,
+                    contact_ids=context.contact_ids,
+                ),
+            ),
+            context.using,
+        )
+        for offset in (
+            datetime.timedelta(seconds=1),
+            datetime.timedelta(hours=12),
+            datetime.timedelta(days=1, seconds=-1),
+        )
+    ]
+    return compiled[0] == compiled[1] == compiled[2]
 
 
 # Two moments far from daylight saving changes, to tell time parameters apart.
@@ -140,14 +191,17 @@ class Catalogue:
         time; parameters are taken at ``context.now``.
         """
         using = context.using
-        statement_key = (group_ids, memberships)
-        params, columns, stable = [], [], True
+        params, columns, stable, daily = [], [], True, False
         for group_id in group_ids:
             entry = self.entries[group_id]
             fragment_sql, fragment_params = entry.fragment(context)
             params.extend(fragment_params)
             columns.append(f"CASE WHEN ({fragment_sql}) THEN 1 ELSE 0 END")
-            stable = stable and entry.stable_sql
+            daily = daily or entry.daily_sql
+            stable = stable and (entry.stable_sql or entry.daily_sql)
+        statement_key = (group_ids, memberships, context.today if daily else None)
+        if len(self.statements) > STATEMENT_LIMIT:
+            self.statements.clear()
         sql = self.statements.get(statement_key)
         if sql is None:
             table, pk = contact_table(using)
