@@ -172,7 +172,10 @@ def test_lock_and_key_in_one_statement():
                 [LOCK_NAMESPACE, group.pk],
             )
             modes = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT current_setting('plan_cache_mode')")
+            plans = cursor.fetchone()[0]
     assert modes == ["ShareLock"]
+    assert plans == "force_generic_plan"
     assert len(captured.captured_queries) == 1
     assert key == get_catalogue().key
 

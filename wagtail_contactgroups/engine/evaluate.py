@@ -149,13 +149,22 @@ def _levels(catalogue, candidates, involved, moved_groups):
 
 
 def _lock_and_read_key(group_ids: set[int], using: str) -> tuple:
-    """Take the shared locks of ``group_ids`` and read the catalogue key, at once."""
+    """Take the shared locks of ``group_ids`` and read the catalogue key, at once.
+
+    On PostgreSQL the same statement makes the rest of the transaction use
+    generic plans for prepared statements: the planner otherwise plans the
+    long evaluation statement again on every save (see prepared.py).
+    """
     sql = key_sql(using)
     lock = shared_lock_sql(using)
     params: list = []
     if lock is not None:
         lock_sql, params = lock
-        sql = f"SELECT keys.*, {lock_sql} FROM ({sql}) AS keys"
+        sql = (
+            f"SELECT keys.*, {lock_sql}, "
+            "set_config('plan_cache_mode', 'force_generic_plan', true) "
+            f"FROM ({sql}) AS keys"
+        )
         params = [*params, sorted(group_ids)]
     row = fetch_all(sql, params, using)[0]
     return tuple(row[:3])

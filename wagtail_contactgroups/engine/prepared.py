@@ -8,6 +8,13 @@ the engine sends its own statements with server-side binding and prepares
 them, once per connection. Without that option nothing is prepared, which
 keeps transaction-mode connection poolers working.
 
+PostgreSQL plans the first five runs of a prepared statement with their
+parameters and keeps doing so when the generic plan looks costlier, which
+for the evaluation statement it does (it cannot know that one contact is
+evaluated). The save transaction therefore sets ``plan_cache_mode`` to
+``force_generic_plan`` for itself; Django's own statements are not prepared
+and so are not affected.
+
 Django's ORM does not promise SQL that PostgreSQL can prepare (parameters
 without a type it can infer). The catalogue therefore checks its compiled
 conditions once, when it is built (:func:`can_prepare`), and statements made
