@@ -38,8 +38,6 @@ def _parser() -> argparse.ArgumentParser:
         help="measure only these sections (repeatable)",
     )
     run.add_argument("--regenerate", action="store_true", help="rebuild the data")
-    run.add_argument("--members-page", help="dotted path of a members page callable")
-    run.add_argument("--export", help="dotted path of a CSV export callable")
     run.add_argument("--markdown", type=Path, help="also write the table here")
     drop = commands.add_parser("drop", help="drop a PostgreSQL benchmark database")
     drop.add_argument("name")
@@ -70,8 +68,6 @@ def main(argv: list[str] | None = None) -> int:
         group_counts=arguments.groups,
         sections=tuple(arguments.only or SECTIONS),
         regenerate=arguments.regenerate,
-        members_page=arguments.members_page,
-        export=arguments.export,
     )
     print(
         f"# {arguments.contacts} contacts on {arguments.database} ({name}), "

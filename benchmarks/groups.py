@@ -2,85 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
-from wagtail import blocks, hooks
-
-from wagtail_contactgroups.conditions import (
-    ConditionContext,
-    Dependencies,
-    registry,
-)
-from wagtail_contactgroups.conditions.base import ACTIVITIES, Condition
-from wagtail_contactgroups.models import ContactActivity, ContactGroup
+from wagtail_contactgroups.models import ContactGroup
 
 from .data import COUNTRIES, TITLES
 
 PREFIX = "Benchmark"
-
-
-class PageVisitsCondition(Condition):
-    """At least N visits of one page in the last D days.
-
-    A stand-in for the product's activity conditions, written the way the
-    measured limits recommend: the activities are aggregated first by the
-    (type, page, time) index and the contact ids joined with ``pk__in``.
-    """
-
-    name = "benchmark_page_visits"
-    label = _("Page visits (benchmark)")
-    category = ACTIVITIES
-
-    def get_parameter_blocks(self):
-        return [
-            ("page", blocks.IntegerBlock()),
-            ("visits", blocks.IntegerBlock(min_value=1)),
-            ("days", blocks.IntegerBlock(min_value=1)),
-        ]
-
-    def _activities(self, value, context: ConditionContext):
-        since = context.now - datetime.timedelta(days=int(value["days"]))
-        return ContactActivity.objects.using(context.using).filter(
-            context.evaluated_contacts(),
-            activity_type="page_visited",
-            page_id=value["page"],
-            occurred_at__gte=since,
-        )
-
-    def get_q(self, value, context):
-        busy = (
-            self._activities(value, context)
-            .order_by()
-            .values("contact_id")
-            .annotate(visits=Count("id"))
-            .filter(visits__gte=int(value["visits"]))
-            .values("contact_id")
-        )
-        return Q(pk__in=busy)
-
-    def evaluate(self, contact, value, context):
-        visits = self._activities(value, context).filter(contact_id=contact.pk)
-        return visits.count() >= int(value["visits"])
-
-    def get_dependencies(self, value):
-        return Dependencies(
-            activity_types=frozenset(["page_visited"]), time_relative=True
-        )
-
-
-_registered = False
-
-
-def register_page_visits_condition() -> None:
-    """Add the page visits condition to the condition registry, once."""
-    global _registered
-    if _registered:
-        return
-    hooks.register("register_contact_condition", lambda: [PageVisitsCondition()])
-    registry.reset()
-    _registered = True
 
 
 def field(name: str, operator: str, value="", value_to="", days=None) -> dict:
@@ -111,9 +37,18 @@ def member_of(group_id: int) -> dict:
 
 
 def page_visits(page_id: int, visits: int = 3, days: int = 30) -> dict:
+    """The product's "visited page" condition: at least N visits in D days."""
     return {
-        "type": PageVisitsCondition.name,
-        "value": {"page": page_id, "visits": visits, "days": days},
+        "type": "visited_page",
+        "value": {
+            "negation": "has",
+            "page": page_id,
+            "include_descendants": False,
+            "operator": "at_least",
+            "count": visits,
+            "period": "last_days",
+            "days": days,
+        },
     }
 
 

@@ -1,79 +1,75 @@
-"""Live counts, the group's members page and its CSV export.
+"""Live counts, the group's Contacts view and its CSV export, through the admin.
 
-The members page and the export are measured through two replaceable
-callables, so the same figures can be taken of the admin's own views:
-pass ``--members-page module.function`` and ``--export module.function``.
+The views are requested with Django's test client as a superuser, so every
+figure includes what the admin really does: middleware, permission checks,
+filters, templates and the queries of the page.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
-
+from django.contrib.auth import get_user_model
 from django.db import connections
-from django.utils.module_loading import import_string
+from django.test import Client
+from django.urls import reverse
 
 from wagtail_contactgroups.conditions import ConditionContext
 from wagtail_contactgroups.conf import get_contact_model
 from wagtail_contactgroups.engine.sql import compile_condition, contact_table
 from wagtail_contactgroups.engine.tree import build_q
+from wagtail_contactgroups.models import ContactGroup
+from wagtail_contactgroups.views.live_count import count_matches
+from wagtail_contactgroups.viewsets import snippet_url_name
 
 from .measure import Report, Row, measure_memory, mebibytes, milliseconds, time_pair
 
-PAGE_SIZE = 50
-EXPORT_FIELDS = ["id", "first_name", "last_name", "email", "country", "city"]
+USERNAME = "benchmark-admin"
 
 
-def members_page(group, after: int = 0, using: str = "default") -> list:
-    """The first (or next) page of members: keyset on the contact id, both sides."""
-    contacts = get_contact_model()._base_manager.using(using)
-    return list(
-        contacts.filter(
-            contact_group_memberships__group_id=group.pk,
-            contact_group_memberships__contact_id__gt=after,
-            pk__gt=after,
-        ).order_by("pk")[:PAGE_SIZE]
-    )
+def admin_client(using: str = "default") -> Client:
+    """A test client logged in as a superuser created for the benchmarks."""
+    users = get_user_model()._default_manager.db_manager(using)
+    user = users.filter(username=USERNAME).first()
+    if user is None:
+        user = users.create_superuser(USERNAME, "admin@example.com", "benchmark")
+    client = Client()
+    client.force_login(user)
+    return client
 
 
-def contacts_page(after: int = 0, using: str = "default") -> list:
-    """The plain contact listing's page, ordered by id: the baseline."""
-    contacts = get_contact_model()._base_manager.using(using)
-    return list(contacts.filter(pk__gt=after).order_by("pk")[:PAGE_SIZE])
+def members_url(group: ContactGroup, after: int | None = None) -> str:
+    """The URL of the group's Contacts view, from its start or after a contact id."""
+    url = reverse(snippet_url_name(ContactGroup, "members"), args=[group.pk])
+    return url if after is None else f"{url}?after={after}"
 
 
-class _Sink:
-    """A file that only counts what is written to it."""
-
-    size = 0
-
-    def write(self, text: str) -> int:
-        self.size += len(text)
-        return len(text)
+def contacts_url() -> str:
+    """The URL of the plain contact listing (the contact snippet index)."""
+    return reverse(snippet_url_name(get_contact_model(), "list"))
 
 
-def export_members(group, using: str = "default") -> Iterable[str]:
-    """Yield the members as CSV lines, streamed from the database in chunks."""
-    contacts = get_contact_model()._base_manager.using(using)
-    rows = (
-        contacts.filter(contact_group_memberships__group_id=group.pk)
-        .order_by("pk")
-        .values_list(*EXPORT_FIELDS)
-        .iterator(chunk_size=2000)
-    )
-    sink = _Sink()
-    writer = csv.writer(sink)
-    for row in rows:
-        before = sink.size
-        writer.writerow(row)
-        yield sink.size - before
+def export_url(group: ContactGroup) -> str:
+    return reverse(snippet_url_name(ContactGroup, "members_export"), args=[group.pk])
 
 
-def live_count(group, using: str = "default") -> int:
-    """The count the group editor shows while conditions are edited."""
-    context = ConditionContext(using=using)
-    contacts = get_contact_model()._base_manager.using(using)
-    return contacts.filter(build_q(group, context)).count()
+def get_page(client: Client, url: str) -> bytes:
+    """Request ``url`` and return its body; fail on anything but 200."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url} answered {response.status_code}")
+    return response.content
+
+
+def stream_export(client: Client, group: ContactGroup) -> tuple[int, int]:
+    """Download the group's CSV export; return (bytes, lines) read from the stream."""
+    response = client.get(export_url(group))
+    if response.status_code != 200 or not response.streaming:
+        raise RuntimeError(f"the export answered {response.status_code}")
+    size = lines = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    response.close()
+    return size, lines
 
 
 def plain_count(group, using: str = "default") -> int:
@@ -87,55 +83,54 @@ def plain_count(group, using: str = "default") -> int:
         return cursor.fetchone()[0]
 
 
-def run(
-    report: Report,
-    repeat: int,
-    count_group,
-    big_group,
-    using: str,
-    page_view: Callable | None = None,
-    export_view: Callable | None = None,
-) -> None:
-    """Measure live counts, members pages and the export of ``big_group``."""
-    page_view = page_view or members_page
-    export_view = export_view or export_members
+def _live_count(report: Report, repeat: int, group, using: str) -> None:
     live, plain = time_pair(
-        lambda: live_count(count_group, using),
-        lambda: plain_count(count_group, using),
+        lambda: count_matches(group, using),
+        lambda: plain_count(group, using),
         repeat,
     )
     report.add(
         Row(
             "live count",
-            f"{count_group.name} ({live_count(count_group, using)} contacts)",
+            f"{group.name} ({count_matches(group, using)} contacts)",
             f"{milliseconds(live.median)} vs {milliseconds(plain.median)}",
             live.median / plain.median,
             1.3,
         )
     )
-    members = big_group.memberships.count()
+
+
+def run(report: Report, repeat: int, count_group, big_group, using: str) -> None:
+    """Measure the live count, the Contacts view and the export of ``big_group``."""
+    _live_count(report, repeat, count_group, using)
+    client = admin_client(using)
+    members = big_group.memberships.using(using).count()
     middle = _middle_id(big_group, using)
-    for label, after in (("first page", 0), ("page at the middle", middle)):
+    baseline_url = contacts_url()
+    get_page(client, baseline_url)  # warm templates and the session
+    for label, after in (("first page", None), ("page at the middle", middle)):
         page, baseline = time_pair(
-            lambda after=after: page_view(big_group, after, using),
-            lambda after=after: contacts_page(after, using),
+            lambda after=after: get_page(client, members_url(big_group, after)),
+            lambda: get_page(client, baseline_url),
             repeat,
         )
         report.add(
             Row(
                 "members view",
-                f"{label} of {members} members",
+                f"Contacts view, {label} of {members} members "
+                "(vs the contact listing's first page)",
                 f"{milliseconds(page.median)} vs {milliseconds(baseline.median)}",
                 page.median / baseline.median,
             )
         )
     written = []
-    memory = measure_memory(lambda: written.append(sum(export_view(big_group, using))))
+    memory = measure_memory(lambda: written.append(stream_export(client, big_group)))
+    size, lines = written[0]
     report.add(
         Row(
             "export",
-            f"CSV of {members} members",
-            f"{mebibytes(written[0])} written, traced peak "
+            f"CSV export view, {lines - 1} members",
+            f"{mebibytes(size)} streamed, traced peak "
             f"{mebibytes(memory.traced_peak)}, max RSS {mebibytes(memory.max_rss)}",
         )
     )
@@ -147,7 +142,3 @@ def _middle_id(group, using: str) -> int:
     if not count:
         return 0
     return ids.values_list("contact_id", flat=True)[count // 2]
-
-
-def load_callable(path: str | None) -> Callable | None:
-    return import_string(path) if path else None

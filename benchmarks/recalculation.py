@@ -118,7 +118,6 @@ def _empty(group_id: int, using: str) -> None:
 
 def run(report: Report, repeat: int, page_id: int | None, using: str) -> None:
     """Measure the four recalculation cases; the activity case needs ``page_id``."""
-    benchmark_groups.register_page_visits_condition()
     german = benchmark_groups.german_group()
     recalculate_group(german, using=using)
     cases = [german, benchmark_groups.two_level_group()]

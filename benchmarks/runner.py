@@ -26,8 +26,6 @@ class Options:
     group_counts: tuple[int, ...] = saves.GROUP_COUNTS
     sections: tuple[str, ...] = SECTIONS
     regenerate: bool = False
-    members_page: str | None = None
-    export: str | None = None
     using: str = "default"
 
 
@@ -96,12 +94,4 @@ def _run_listing(report: Report, options: Options) -> None:
     count_group = benchmark_groups.two_level_group()
     everyone = benchmark_groups.everyone_group()
     recalculate_group(everyone, using=using)
-    listing.run(
-        report,
-        options.repeat,
-        count_group,
-        everyone,
-        using,
-        page_view=listing.load_callable(options.members_page),
-        export_view=listing.load_callable(options.export),
-    )
+    listing.run(report, options.repeat, count_group, everyone, using)

@@ -8,13 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks.data import ensure_page
-from benchmarks.groups import (
-    block,
-    create_group,
-    field,
-    page_visits,
-    register_page_visits_condition,
-)
+from benchmarks.groups import block, create_group, field, page_visits
 from wagtail_contactgroups.activities import record_activity
 from wagtail_contactgroups.conf import get_contact_model
 from wagtail_contactgroups.engine.catalogue import (
@@ -35,7 +29,6 @@ def page():
 
 @pytest.fixture(autouse=True)
 def fresh_catalogue():
-    register_page_visits_condition()
     clear_catalogue()
     yield
     clear_catalogue()

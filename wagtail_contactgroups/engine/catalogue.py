@@ -8,15 +8,26 @@ import threading
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, Max
 from django.utils.translation import gettext
 
 from ..conditions import ConditionContext, ConditionError, Dependencies
 from .dependencies import dependency_levels
-from .sql import compile_condition, evaluated_contacts_subquery
+from .membership_sql import current_groups_sql
+from .prepared import can_prepare, prepared_statements_enabled
+from .sql import (
+    compile_condition,
+    contact_table,
+    evaluated_contacts_subquery,
+    fill_contact_ids,
+    id_list_param,
+    id_list_sql,
+)
 from .tree import build_q
 
 logger = logging.getLogger(__name__)
+
+# Assembled statements kept per catalogue; past this many they are dropped.
+STATEMENT_LIMIT = 256
 
 
 @dataclass
@@ -30,13 +41,27 @@ class GroupEntry:
     error: str = ""
     _fragment: tuple[str, list] | None = field(default=None, repr=False)
     _template: PeriodTemplate | bool | None = field(default=None, repr=False)
+    # Whether the condition reads only today's date, and its SQL of one day.
+    _daily: bool | None = field(default=None, repr=False)
+    _day_fragment: tuple | None = field(default=None, repr=False)
+
+    @property
+    def stable_sql(self) -> bool:
+        """Whether :meth:`fragment` returns the same SQL text at every moment."""
+        return not self.dependencies.time_relative or bool(self._template)
+
+    @property
+    def daily_sql(self) -> bool:
+        """Whether :meth:`fragment` returns the same SQL text all day long."""
+        return bool(self._daily)
 
     def fragment(self, context: ConditionContext) -> tuple[str, list]:
         """Return the SQL condition at ``context.now``.
 
         Time-relative conditions whose only moments are period starts are
-        compiled once and get new period parameters per call; others are
-        rebuilt per call.
+        compiled once and get new period parameters per call. Those that read
+        only today's date (calendar days) are compiled once a day; others
+        are rebuilt per call.
         """
         if self._fragment is not None:
             return self._fragment
@@ -49,7 +74,46 @@ class GroupEntry:
             self._template = PeriodTemplate.build(self.group, context) or False
         if self._template:
             return self._template.render(context)
-        return compile_condition(build_q(self.group, context), context.using)
+        if self._daily is None:
+            self._daily = reads_date_only(self.group, context)
+        if not self._daily:
+            return compile_condition(build_q(self.group, context), context.using)
+        today = context.today
+        if self._day_fragment is None or self._day_fragment[0] != today:
+            compiled = compile_condition(build_q(self.group, context), context.using)
+            self._day_fragment = (today, compiled)
+        return self._day_fragment[1]
+
+
+def reads_date_only(group, context: ConditionContext) -> bool:
+    """Return whether ``group`` compiles to the same SQL at any time of one day.
+
+    Compiled at the first second, noon and the last second of one server-time
+    day, away from daylight saving changes; calendar-day conditions ("in the
+    last 7 days" of a date) pass, conditions on moments do not.
+    """
+    from ..conditions.field_operators import day_start
+
+    start = day_start(datetime.date(2001, 1, 10))
+    compiled = [
+        compile_condition(
+            build_q(
+                group,
+                ConditionContext(
+                    now=start + offset,
+                    using=context.using,
+                    contact_ids=context.contact_ids,
+                ),
+            ),
+            context.using,
+        )
+        for offset in (
+            datetime.timedelta(seconds=1),
+            datetime.timedelta(hours=12),
+            datetime.timedelta(days=1, seconds=-1),
+        )
+    ]
+    return compiled[0] == compiled[1] == compiled[2]
 
 
 # Two moments far from daylight saving changes, to tell time parameters apart.
@@ -111,6 +175,48 @@ class Catalogue:
 
     key: tuple
     entries: dict[int, GroupEntry]
+    # Whether PostgreSQL can prepare the evaluation statements (see prepared.py).
+    preparable: bool = False
+    # Assembled evaluation SQL by the tuple of group ids it evaluates.
+    statements: dict[tuple, str] = field(default_factory=dict, repr=False)
+
+    def evaluation(
+        self, group_ids: tuple, context: ConditionContext, contact_ids, memberships
+    ) -> tuple[str, list]:
+        """Return SQL and parameters evaluating ``contact_ids`` against ``group_ids``.
+
+        Each row is the contact id, then 1 or 0 per group; with ``memberships``
+        a last column lists the groups the contact is stored in
+        (``membership_sql.parse_group_ids`` reads it). The SQL is assembled
+        once per group set unless a condition's SQL text changes with the
+        time; parameters are taken at ``context.now``.
+        """
+        using = context.using
+        params, columns, stable, daily = [], [], True, False
+        for group_id in group_ids:
+            entry = self.entries[group_id]
+            fragment_sql, fragment_params = entry.fragment(context)
+            params.extend(fragment_params)
+            columns.append(f"CASE WHEN ({fragment_sql}) THEN 1 ELSE 0 END")
+            daily = daily or entry.daily_sql
+            stable = stable and (entry.stable_sql or entry.daily_sql)
+        statement_key = (group_ids, memberships, context.today if daily else None)
+        if len(self.statements) > STATEMENT_LIMIT:
+            self.statements.clear()
+        sql = self.statements.get(statement_key)
+        if sql is None:
+            table, pk = contact_table(using)
+            if memberships:
+                columns.append(current_groups_sql(using, f"{table}.{pk}"))
+            sql = (
+                f"SELECT {table}.{pk}, {', '.join(columns)} FROM {table} "
+                f"WHERE {id_list_sql(using, f'{table}.{pk}')}"
+            )
+            if stable:
+                self.statements[statement_key] = sql
+        params = fill_contact_ids(params, using, contact_ids)
+        params.append(id_list_param(using, contact_ids))
+        return sql, params
 
     def readers_of(self, group_ids: set[int]) -> set[int]:
         """Return the groups that read any of ``group_ids``, directly or not."""
@@ -138,13 +244,26 @@ def evaluation_context(using: str) -> ConditionContext:
     return ConditionContext(using=using, contact_ids=evaluated_contacts_subquery(using))
 
 
-def _current_key(using: str) -> tuple:
+def key_sql(using: str) -> str:
+    """Return SQL of one row that changes whenever any group's condition changes.
+
+    Its columns are the number of groups, the highest id and the latest
+    condition change. Saving a condition, adding or deleting a group moves it.
+    """
     from ..models import ContactGroup
 
-    summary = ContactGroup.objects.using(using).aggregate(
-        count=Count("pk"), max_id=Max("pk"), changed=Max("conditions_changed_at")
-    )
-    return (summary["count"], summary["max_id"], summary["changed"])
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    table = quote(ContactGroup._meta.db_table)
+    changed = quote(ContactGroup._meta.get_field("conditions_changed_at").column)
+    pk = quote(ContactGroup._meta.pk.column)
+    return f"SELECT COUNT(*), MAX({pk}), MAX({changed}) FROM {table}"
+
+
+def _current_key(using: str) -> tuple:
+    with connections[using].cursor() as cursor:
+        cursor.execute(key_sql(using))
+        return tuple(cursor.fetchone())
 
 
 def _build(using: str, key: tuple) -> Catalogue:
@@ -170,12 +289,26 @@ def _build(using: str, key: tuple) -> Catalogue:
             entry.fragment(evaluation_context(using))
         except ConditionError as error:
             entry.error = str(error.args[0])
-    return Catalogue(key=key, entries=entries)
+    catalogue = Catalogue(key=key, entries=entries)
+    valid = tuple(pk for pk, entry in entries.items() if not entry.error)
+    if valid and prepared_statements_enabled(using):
+        sql, params = catalogue.evaluation(valid, evaluation_context(using), [0], True)
+        catalogue.preparable = can_prepare(sql, params, using)
+    return catalogue
 
 
-def get_catalogue(using: str = "default") -> Catalogue:
-    """Return the catalogue of ``using``, rebuilding it if any group changed."""
-    key = _current_key(using)
+def cached_catalogue(using: str = "default") -> Catalogue | None:
+    """Return this thread's catalogue of ``using`` without checking it is current."""
+    return getattr(_cache, "catalogues", {}).get(using)
+
+
+def get_catalogue(using: str = "default", key: tuple | None = None) -> Catalogue:
+    """Return the catalogue of ``using``, rebuilding it if any group changed.
+
+    ``key`` is the current :func:`key_sql` row when the caller already read it.
+    """
+    if key is None:
+        key = _current_key(using)
     catalogues = getattr(_cache, "catalogues", None)
     if catalogues is None:
         catalogues = _cache.catalogues = {}

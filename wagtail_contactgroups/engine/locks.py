@@ -33,6 +33,23 @@ def lock_groups_shared(group_ids, using: str) -> None:
         )
 
 
+def shared_lock_sql(using: str) -> tuple[str, list] | None:
+    """Return a scalar subquery taking the shared locks, and its leading parameter.
+
+    The group ids follow as one more parameter (a list). ``None`` where the
+    database has no such locks. Lets a caller take the locks in the same round
+    trip as another read; the locks are taken in id order, as
+    :func:`lock_groups_shared` takes them.
+    """
+    if connections[using].vendor != "postgresql":
+        return None
+    return (
+        "(SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock_shared(%s, id) "
+        "FROM unnest(%s::integer[]) AS id ORDER BY id) AS locks)",
+        [LOCK_NAMESPACE],
+    )
+
+
 def lock_group_exclusive(group_id: int, using: str) -> None:
     """Wait until no contact update evaluates the group; call inside a transaction."""
     connection = connections[using]

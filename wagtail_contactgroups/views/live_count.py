@@ -54,6 +54,14 @@ def _child(block, value, key):
     return child_block, value.get(key), label
 
 
+def count_matches(group: ContactGroup, using: str = "default") -> int:
+    """Return how many contacts match ``group``'s conditions now, without storing."""
+    context = ConditionContext(using=using)
+    return (
+        get_contact_model().objects.using(using).filter(build_q(group, context)).count()
+    )
+
+
 class LiveCountView(View):
     """Validate the posted condition and return its match count as JSON."""
 
@@ -98,11 +106,7 @@ class LiveCountView(View):
 
         group = ContactGroup(match=match, conditions=conditions)
         try:
-            count = (
-                get_contact_model()
-                .objects.filter(build_q(group, ConditionContext()))
-                .count()
-            )
+            count = count_matches(group)
         except ConditionError as error:
             logger.info("Live count by user %s failed: %s", request.user.pk, error)
             return self.invalid([{"field": "", "message": str(error.args[0])}])

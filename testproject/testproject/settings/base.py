@@ -46,6 +46,10 @@ def database_settings(vendor):
             "USER": os.environ.get("CONTACTGROUPS_PG_USER", "postgres"),
             "HOST": os.environ.get("CONTACTGROUPS_PG_HOST", "127.0.0.1"),
             "PORT": os.environ.get("CONTACTGROUPS_PG_PORT", "5432"),
+            # Lets the membership engine prepare its statements on the server
+            # (Django's own queries stay client-side bound). Remove it behind
+            # a connection pooler in transaction mode that cannot prepare.
+            "OPTIONS": {"prepare_threshold": 5},
         }
     raise ImproperlyConfigured(
         f"CONTACTGROUPS_DATABASE={vendor!r} is invalid: use 'sqlite' or 'postgres'."
