@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -33,6 +34,33 @@ def _tagged_items(tag_filter: Q):
     else:
         items = through.objects.filter(content_object=OuterRef("pk"))
     return items.filter(tag_filter)
+
+
+def _contacts_with_all(names: list[str], context) -> Q:
+    """Return a filter of contacts tagged with every name, in one aggregate.
+
+    One EXISTS per name made PostgreSQL plan for seconds with a hundred
+    names; counting the distinct matching names per contact does not.
+    """
+    model = get_contact_model()
+    through = model._meta.get_field("tags").through
+    field_names = {field.name for field in through._meta.get_fields()}
+    if "object_id" in field_names and "content_type" in field_names:
+        key = "object_id"
+        content_type = ContentType.objects.get_for_model(model)
+        items = through.objects.filter(content_type_id=content_type.pk)
+    else:
+        key = "content_object_id"
+        items = through.objects.all()
+    contact_ids = (
+        items.filter(_name_filter(names), context.evaluated_contacts(key))
+        .order_by()
+        .values(key)
+        .annotate(found=Count(Upper("tag__name"), distinct=True))
+        .filter(found=len(names))
+        .values(key)
+    )
+    return Q(pk__in=contact_ids)
 
 
 def _name_filter(names: list[str]) -> Q:
@@ -95,10 +123,7 @@ class TagsCondition(Condition):
         if operator == "untagged":
             return ~Q(Exists(_tagged_items(Q())))
         if operator == "all":
-            result = Q()
-            for name in names:
-                result &= Q(Exists(_tagged_items(_name_filter([name]))))
-            return result
+            return _contacts_with_all(names, context)
         has_any = Q(Exists(_tagged_items(_name_filter(names))))
         return has_any if operator == "any" else ~has_any
 
