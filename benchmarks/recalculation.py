@@ -7,6 +7,7 @@ import datetime
 from django.db import connections, transaction
 from django.utils import timezone
 
+from wagtail_contactgroups.conditions.base import period_start
 from wagtail_contactgroups.conf import get_contact_model
 from wagtail_contactgroups.engine.recalculate import recalculate_group
 from wagtail_contactgroups.models import ContactActivity, ContactGroupMembership
@@ -29,7 +30,8 @@ def _tables(using: str) -> dict[str, str]:
 
 def baseline_conditions(source_id: int, page_id: int | None) -> dict[str, tuple]:
     """Hand-written WHERE clauses (over contact ``c``) of each recalculated group."""
-    since = timezone.now() - datetime.timedelta(days=90)
+    # "In the last 90 days" starts at the same wall-clock time 90 days ago.
+    since = period_start(timezone.now(), 90)
     return {
         "German": ("c.merged_into_id IS NULL AND c.country = %s", ["DE"]),
         "Two levels": (

@@ -88,9 +88,13 @@ class GroupEntry:
 def reads_date_only(group, context: ConditionContext) -> bool:
     """Return whether ``group`` compiles to the same SQL at any time of one day.
 
-    Compiled at the first second, noon and the last second of one server-time
-    day, away from daylight saving changes; calendar-day conditions ("in the
-    last 7 days" of a date) pass, conditions on moments do not.
+    The condition is compiled at the first second, noon and the last second
+    of one server-time day, away from daylight saving changes. Calendar-day
+    conditions ("in the last 7 days" of a date) compile the same each time,
+    so they pass. Conditions on moments do not.
+
+    NOTE: three samples, not a proof: a condition that read the time of day
+    only between those samples would be wrongly cached for the day.
     """
     from ..conditions.field_operators import day_start
 
