@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -28,6 +28,25 @@ def _member_of(group_ids) -> Q:
             )
         )
     )
+
+
+def _member_of_all(group_ids, context) -> Q:
+    """Contacts in every one of ``group_ids``, counted in one aggregate."""
+    from ..models import ContactGroupMembership
+
+    if len(group_ids) == 1:
+        return _member_of(group_ids)
+    contact_ids = (
+        ContactGroupMembership.objects.filter(
+            context.evaluated_contacts(), group_id__in=list(group_ids)
+        )
+        .order_by()
+        .values("contact_id")
+        .annotate(found=Count("group_id"))
+        .filter(found=len(group_ids))
+        .values("contact_id")
+    )
+    return Q(pk__in=contact_ids)
 
 
 class GroupMembershipCondition(Condition):
@@ -91,9 +110,7 @@ class GroupMembershipCondition(Condition):
         if operator in ("any", "not_any"):
             result = _member_of(ids)
         else:
-            result = Q()
-            for group_id in ids:
-                result &= _member_of([group_id])
+            result = _member_of_all(ids, context)
         return result if operator in ("any", "all") else ~result
 
     def evaluate(self, contact, value, context):
