@@ -55,7 +55,7 @@ def get_page(client: Client, url: str) -> bytes:
     """Request ``url`` and return its body; fail on anything but 200."""
     response = client.get(url)
     if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}")
+        raise RuntimeError(f"GET {url} returned status {response.status_code}")
     return response.content
 
 
@@ -63,7 +63,7 @@ def stream_export(client: Client, group: ContactGroup) -> tuple[int, int]:
     """Download the group's CSV export; return (bytes, lines) read from the stream."""
     response = client.get(export_url(group))
     if response.status_code != 200 or not response.streaming:
-        raise RuntimeError(f"the export answered {response.status_code}")
+        raise RuntimeError(f"The export returned status {response.status_code}")
     size = lines = 0
     for chunk in response.streaming_content:
         size += len(chunk)

@@ -57,7 +57,7 @@ class ContactFormMixin:
     contact. A submission without an email creates no contact.
     """
 
-    #: ``clean_name`` of the form field that holds the email address.
+    #: ``clean_name`` of the form field that contains the email address.
     contact_email_field: str = "email"
     #: Form field ``clean_name`` to contact field name, e.g.
     #: ``{"first_name": "first_name", "newsletter": "subscribed"}``.

@@ -269,7 +269,7 @@ class Condition:
         return Dependencies()
 
     def describe(self, value) -> str:
-        """Return a short sentence of what the condition asks, for editors."""
+        """Return a short sentence that describes the condition, for editors."""
         return str(self.label)
 
     def explain(self, contact, value, context: ConditionContext) -> str:
