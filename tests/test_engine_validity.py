@@ -66,3 +66,28 @@ def test_unrelated_delete_keeps_status():
 
     group.refresh_from_db()
     assert group.status == GroupStatus.UP_TO_DATE
+
+
+def test_deleted_page_keeps_members_on_save():
+    from django.utils import timezone
+
+    from wagtail_contactgroups.activities import record_activity
+
+    page = add_page(site_home(), "Campaign")
+    ada = make_contact(email="ada@example.com", country="DE")
+    record_activity(ada, "page_visited", page=page, occurred_at=timezone.now())
+    group = make_group("Visitors", condition_group(visited(page)))
+    recalculate_groups([group])
+    assert member_ids(group) == [ada.pk]
+
+    other = add_page(site_home(), "Other")
+    # Bob's visit makes this process compile the group before the delete.
+    bob = make_contact(email="bob@example.com")
+    record_activity(bob, "page_visited", page=other, occurred_at=timezone.now())
+    page.delete()
+    # A new visit makes every group that reads visits evaluate Ada again.
+    record_activity(ada, "page_visited", page=other, occurred_at=timezone.now())
+
+    group.refresh_from_db()
+    assert group.status == GroupStatus.FAILED
+    assert member_ids(group) == [ada.pk]

@@ -248,11 +248,17 @@ def evaluation_context(using: str) -> ConditionContext:
     return ConditionContext(using=using, contact_ids=evaluated_contacts_subquery(using))
 
 
+# Number of columns of the key_sql() row.
+KEY_COLUMNS = 4
+
+
 def key_sql(using: str) -> str:
     """Return SQL of one row that changes whenever any group's condition changes.
 
-    Its columns are the number of groups, the highest id and the latest
-    condition change. Saving a condition, adding or deleting a group moves it.
+    Its columns are the number of groups, the highest id, the latest
+    condition change and the number of failed groups. Saving a condition,
+    adding or deleting a group, and a group failing (for example because a
+    page its condition names was deleted) move it.
     """
     from ..models import ContactGroup
 
@@ -261,7 +267,9 @@ def key_sql(using: str) -> str:
     table = quote(ContactGroup._meta.db_table)
     changed = quote(ContactGroup._meta.get_field("conditions_changed_at").column)
     pk = quote(ContactGroup._meta.pk.column)
-    return f"SELECT COUNT(*), MAX({pk}), MAX({changed}) FROM {table}"
+    status = quote(ContactGroup._meta.get_field("status").column)
+    failed = f"SUM(CASE WHEN {status} = 'failed' THEN 1 ELSE 0 END)"
+    return f"SELECT COUNT(*), MAX({pk}), MAX({changed}), {failed} FROM {table}"
 
 
 def _current_key(using: str) -> tuple:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ..signals import send_membership_changed
 from .catalogue import (
+    KEY_COLUMNS,
     Catalogue,
     cached_catalogue,
     evaluation_context,
@@ -167,7 +168,7 @@ def _lock_and_read_key(group_ids: set[int], using: str) -> tuple:
         )
         params = [*params, sorted(group_ids)]
     row = fetch_all(sql, params, using)[0]
-    return tuple(row[:3])
+    return tuple(row[:KEY_COLUMNS])
 
 
 def _evaluate(catalogue, group_ids, contact_ids, context, memberships):
