@@ -71,3 +71,43 @@ def test_live_count_requires_csrf(admin_user):
     client.force_login(admin_user)
     data = group_form(condition_groups=[])
     assert client.post(group_url("live_count"), data).status_code == 403
+
+
+def membership_params(*groups):
+    """The posted parameters of a "member of any of" condition."""
+    chosen = {
+        str(index): {"value": group.pk, "deleted": "", "order": index, "id": ""}
+        for index, group in enumerate(groups)
+    }
+    return {"operator": "any", "groups": {"count": len(groups), **chosen}}
+
+
+def test_live_count_reports_dependency_loop(admin_client, german_group):
+    from tests.helpers import condition_group, make_group, membership_condition
+
+    reader = make_group(
+        "Reader", condition_group(membership_condition("any", german_group))
+    )
+    data = group_form(
+        condition_groups=[[("group_membership", membership_params(reader))]]
+    )
+    data["contactgroups_group_id"] = str(german_group.pk)
+
+    response = admin_client.post(group_url("live_count"), data)
+
+    assert response.status_code == 400
+    message = response.json()["errors"][0]["message"]
+    assert "cannot depend on itself" in message
+    assert "Reader" in message
+
+
+def test_live_count_new_group_has_no_loop(admin_client, german_group):
+    data = group_form(
+        condition_groups=[[("group_membership", membership_params(german_group))]]
+    )
+    data["contactgroups_group_id"] = ""
+
+    response = admin_client.post(group_url("live_count"), data)
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 2

@@ -221,16 +221,15 @@ class ContactGroup(RevisionMixin, index.Indexed, models.Model):
 
         cycle = find_cycle(self)
         if cycle:
-            names = " → ".join(cycle)
-            raise ValidationError(
-                {
-                    "conditions": _(
-                        "A group cannot depend on itself: %(cycle)s. Remove the "
-                        "group membership condition that closes this loop."
-                    )
-                    % {"cycle": names}
-                }
-            )
+            raise ValidationError({"conditions": dependency_loop_message(cycle)})
+
+
+def dependency_loop_message(cycle: list[str]) -> str:
+    """Return the error shown for a condition that makes a group read itself."""
+    return _(
+        "A group cannot depend on itself: %(cycle)s. Remove the group membership "
+        "condition that closes this loop."
+    ) % {"cycle": " → ".join(cycle)}
 
 
 def _strip_ids(value):

@@ -19,8 +19,10 @@ from wagtail import blocks
 
 from ..conditions import ConditionContext, ConditionError
 from ..conf import get_contact_model
+from ..engine.dependencies import find_cycle
 from ..engine.tree import build_q
 from ..models import ContactGroup, Match
+from ..models.groups import dependency_loop_message
 from ..permissions import can_edit_conditions
 
 logger = logging.getLogger(__name__)
@@ -105,6 +107,9 @@ class LiveCountView(View):
             return self.invalid(self.describe_errors(error, field.block, raw))
 
         group = ContactGroup(match=match, conditions=conditions)
+        loop = self.dependency_loop(group, request.POST.get("contactgroups_group_id"))
+        if loop:
+            return self.invalid([{"field": "", "message": loop}])
         try:
             count = count_matches(group)
         except ConditionError as error:
@@ -120,6 +125,19 @@ class LiveCountView(View):
                 % {"count": f"{count:,}"},
             }
         )
+
+    @staticmethod
+    def dependency_loop(group: ContactGroup, group_id: str | None) -> str:
+        """Return the loop error the edited group's save would raise, or ""."""
+        try:
+            stored = ContactGroup.objects.filter(pk=int(group_id or "")).first()
+        except (ValueError, OverflowError):
+            return ""
+        if stored is None:
+            return ""
+        group.pk, group.name = stored.pk, stored.name
+        cycle = find_cycle(group)
+        return dependency_loop_message(cycle) if cycle else ""
 
     @staticmethod
     def describe_errors(error, block, value) -> list[dict]:

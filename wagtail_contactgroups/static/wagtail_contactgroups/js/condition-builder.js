@@ -55,6 +55,9 @@
     function count() {
       var request = ++latest;
       var data = new FormData(form);
+      if (box.dataset.groupId) {
+        data.append('contactgroups_group_id', box.dataset.groupId);
+      }
       box.setAttribute('aria-busy', 'true');
       fetch(box.dataset.url, {
         method: 'POST',
