@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from ..selection import membership_exists
 from .base import MEMBERSHIP, Condition, ConditionError, Dependencies
 
 OPERATORS = [
@@ -18,24 +19,12 @@ OPERATORS = [
 ]
 
 
-def _member_of(group_ids) -> Q:
-    from ..models import ContactGroupMembership
-
-    return Q(
-        Exists(
-            ContactGroupMembership.objects.filter(
-                contact_id=OuterRef("pk"), group_id__in=list(group_ids)
-            )
-        )
-    )
-
-
 def _member_of_all(group_ids, context) -> Q:
     """Contacts in every one of ``group_ids``, counted in one aggregate."""
     from ..models import ContactGroupMembership
 
     if len(group_ids) == 1:
-        return _member_of(group_ids)
+        return Q(membership_exists(group_ids))
     contact_ids = (
         ContactGroupMembership.objects.filter(
             context.evaluated_contacts(), group_id__in=list(group_ids)
@@ -108,7 +97,7 @@ class GroupMembershipCondition(Condition):
     def get_q(self, value, context):
         operator, ids = self.parse(value)
         if operator in ("any", "not_any"):
-            result = _member_of(ids)
+            result = Q(membership_exists(ids))
         else:
             result = _member_of_all(ids, context)
         return result if operator in ("any", "all") else ~result

@@ -21,19 +21,25 @@ OPERATORS = [
 ]
 
 
-def _tagged_items(tag_filter: Q):
-    """Return a queryset of tag assignments of the outer contact row."""
+def _tag_assignments():
+    """Return the contact model's tag assignments and the name of their contact key.
+
+    Works for taggit's generic ``TaggedItem`` and for a custom through model
+    with a ``content_object`` foreign key.
+    """
     model = get_contact_model()
     through = model._meta.get_field("tags").through
     field_names = {field.name for field in through._meta.get_fields()}
     if "object_id" in field_names and "content_type" in field_names:
         content_type = ContentType.objects.get_for_model(model)
-        items = through.objects.filter(
-            content_type_id=content_type.pk, object_id=OuterRef("pk")
-        )
-    else:
-        items = through.objects.filter(content_object=OuterRef("pk"))
-    return items.filter(tag_filter)
+        return through.objects.filter(content_type_id=content_type.pk), "object_id"
+    return through.objects.all(), "content_object_id"
+
+
+def _tagged_items(tag_filter: Q):
+    """Return a queryset of tag assignments of the outer contact row."""
+    items, key = _tag_assignments()
+    return items.filter(tag_filter, **{key: OuterRef("pk")})
 
 
 def _contacts_with_all(names: list[str], context) -> Q:
@@ -42,16 +48,7 @@ def _contacts_with_all(names: list[str], context) -> Q:
     One EXISTS per name made PostgreSQL plan for seconds with a hundred
     names; counting the distinct matching names per contact does not.
     """
-    model = get_contact_model()
-    through = model._meta.get_field("tags").through
-    field_names = {field.name for field in through._meta.get_fields()}
-    if "object_id" in field_names and "content_type" in field_names:
-        key = "object_id"
-        content_type = ContentType.objects.get_for_model(model)
-        items = through.objects.filter(content_type_id=content_type.pk)
-    else:
-        key = "content_object_id"
-        items = through.objects.all()
+    items, key = _tag_assignments()
     contact_ids = (
         items.filter(_name_filter(names), context.evaluated_contacts(key))
         .order_by()
