@@ -65,7 +65,8 @@ def test_invalid_values_named_per_parameter(cond, parameter, fragment):
 def test_operator_error_lists_allowed_operators():
     errors = condition_errors(field_condition("lead_score", "contains", "1"))
     message = errors["operator"][0]
-    assert "is less than" in message and "integer" in message
+    assert "is less than" in message
+    assert "integer" in message
 
 
 def test_unknown_field_rejected_by_choice():

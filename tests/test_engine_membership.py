@@ -58,12 +58,14 @@ def count(group):
 def test_create_update_delete_follow_condition(saved, german, signals):
     with saved():
         contact = make_contact(country="DE")
-    assert member_ids(german) == [contact.pk] and count(german) == 1
+    assert member_ids(german) == [contact.pk]
+    assert count(german) == 1
 
     with saved():
         contact.country = "FR"
         contact.save()
-    assert member_ids(german) == [] and count(german) == 0
+    assert member_ids(german) == []
+    assert count(german) == 0
 
     with saved():
         contact.country = "DE"
@@ -71,7 +73,8 @@ def test_create_update_delete_follow_condition(saved, german, signals):
     pk = contact.pk
     with saved():
         contact.delete()
-    assert member_ids(german) == [] and count(german) == 0
+    assert member_ids(german) == []
+    assert count(german) == 0
     assert signals == [
         (german.pk, [pk], [], "contact"),
         (german.pk, [], [pk], "contact"),
@@ -118,14 +121,16 @@ def test_dependent_group_sees_same_save(saved, german):
     )
     with saved():
         contact = make_contact(country="FR", tags=["vip"])
-    assert member_ids(outsiders) == [contact.pk] and member_ids(both) == []
+    assert member_ids(outsiders) == [contact.pk]
+    assert member_ids(both) == []
     with saved():
         contact.country = "DE"
         contact.save()
     assert member_ids(german) == [contact.pk]
     assert member_ids(outsiders) == []
     assert member_ids(both) == [contact.pk]
-    assert count(outsiders) == 0 and count(both) == 1
+    assert count(outsiders) == 0
+    assert count(both) == 1
 
 
 def test_merged_contact_leaves_groups(saved, german, signals):
@@ -152,7 +157,8 @@ def test_merged_contact_leaves_groups(saved, german, signals):
     assert list(child.tags.names()) == []
     assert list(parent.tags.names()) == ["vip"]
     assert ContactActivity.objects.get().contact_id == parent.pk
-    assert count(german) == 0 and count(vip) == 1
+    assert count(german) == 0
+    assert count(vip) == 1
     assert (german.pk, [], [child.pk], "contact") in signals
     assert (vip.pk, [parent.pk], [child.pk], "contact") in signals
 

@@ -71,7 +71,8 @@ def test_recalculation_signals_in_batches(
         (group.pk, [], ids[2:3], "recalculation"),
     ]
     group.refresh_from_db()
-    assert group.member_count == 2 and group.status == GroupStatus.UP_TO_DATE
+    assert group.member_count == 2
+    assert group.status == GroupStatus.UP_TO_DATE
 
 
 def test_unchanged_recalculation_sends_nothing(
@@ -148,7 +149,8 @@ def test_failure_midway_keeps_membership(exploding):
 
     group.refresh_from_db()
     assert member_ids(group) == sorted([kept.pk, leaving.pk])
-    assert group.status == GroupStatus.FAILED and group.status_message
+    assert group.status == GroupStatus.FAILED
+    assert group.status_message
     assert group.member_count == 2
 
 
@@ -189,7 +191,8 @@ def test_command_by_id_and_all(two_groups, capsys):
     assert "Scored: +2 added, -0 removed, 2 members" in capsys.readouterr().out
     call_command("recalculate_contact_groups", "--all")
     out = capsys.readouterr().out
-    assert "German: +1 added" in out and "Scored: +0 added, -0 removed" in out
+    assert "German: +1 added" in out
+    assert "Scored: +0 added, -0 removed" in out
 
 
 @pytest.mark.parametrize(
@@ -212,5 +215,6 @@ def test_command_reports_failed_group(two_groups, capsys):
     with pytest.raises(CommandError, match="1 group"):
         call_command("recalculate_contact_groups", "--all")
     captured = capsys.readouterr()
-    assert "German: failed" in captured.err and "fax" in captured.err
+    assert "German: failed" in captured.err
+    assert "fax" in captured.err
     assert "Scored: +2 added" in captured.out
