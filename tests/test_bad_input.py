@@ -1,7 +1,7 @@
 """Random and hostile condition data never causes a server error or unsafe SQL.
 
 The admin's add and edit views and the live count endpoint get posts built by
-``tests/bad_input.py``. Each must answer with a validation error or a correct
+``tests/bad_input.py``. Each must get a validation error or a correct
 result. Set CONTACTGROUPS_BAD_INPUT_EXAMPLES to run more examples per test.
 """
 

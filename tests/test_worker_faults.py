@@ -49,7 +49,7 @@ def german_group_with_pending_changes():
     group = make_group("German", GERMAN)
     recalculate_group(group)
     before = member_ids(group)
-    # Queryset updates send no signals, so only a recalculation sees them.
+    # Queryset updates send no signals, so only a recalculation reads them.
     contacts.filter(country="FR").update(country="DE")
     contacts.filter(pk=before[0]).update(country="AT")
     return group, before
@@ -75,7 +75,7 @@ def test_killed_worker_recovered_and_retried(tmp_path, settings):
             worker = worker_pid_processing(log, f"Recalculate contact group {group.pk}")
             assert worker in descendant_pids(cluster.pid)
             os.kill(worker, signal.SIGKILL)
-            # The server rolls the transaction back once it sees the client gone.
+            # The server rolls the transaction back once the client is gone.
             wait_for(lambda: not backend_alive(backend), log, seconds=30)
 
         group.refresh_from_db()

@@ -1,6 +1,6 @@
 """Recognise known contacts on the site and record the pages they visit.
 
-A contact is recognised by a signed cookie that holds its id. The cookie is
+A contact is recognised by a signed cookie that contains its id. The cookie is
 set when the contact submits a form page built with ``ContactFormMixin`` or
 follows a link made with :func:`contact_tracking_url` (for example in a
 newsletter). Page visits are recorded only with

@@ -3,7 +3,7 @@
 On PostgreSQL a recalculation holds an exclusive transaction-level advisory
 lock on its group, and a contact update holds shared locks on the groups it
 evaluates. A contact update therefore waits for a running recalculation of a
-group it affects, then sees its result, and a recalculation starts only after
+group it affects, then reads its result, and a recalculation starts only after
 the contact updates in flight have committed. Each shared lock takes a slot of
 PostgreSQL's lock table (``max_locks_per_transaction``).
 

@@ -15,9 +15,10 @@ def mark_broken_groups(using: str = "default") -> list[int]:
 
     A condition becomes unusable when a group, page or form it names is
     deleted, or a contact field it reads is removed. The group keeps its
-    members; its status tells editors why, and its next recalculation fails
-    with the same reason until the condition is fixed. Queued and running
-    groups are left to their task, which fails the same way.
+    members, and its status message gives editors the reason. Its next
+    recalculation fails with the same reason until the condition is fixed.
+    Queued and running groups are left to their task, which fails the same
+    way.
     """
     from ..models import ContactGroup, GroupStatus
 
